@@ -1,0 +1,116 @@
+"""The `concept-diff` command: parses options, calls the library, prints. No logic lives here.
+
+Start-up must stay fast (`concept-diff --help` well under a second), so every heavy module is
+imported inside the command that needs it, never at the top of this file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import ConceptDiffError
+
+app = typer.Typer(
+    name="concept-diff",
+    help="Align versions of a strategy document by meaning and report what changed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ModelOpt = typer.Option(
+    None,
+    "--model",
+    help="Embedding model: a local sentence-transformers folder, 'lexical' (no torch), "
+    "or empty for the bundled all-MiniLM-L6-v2.",
+)
+DeviceOpt = typer.Option(None, "--device", help="cpu, cuda, cuda:1, mps ... (default: best available).")
+CacheOpt = typer.Option(
+    None, "--cache-dir", help="Embedding cache folder (default: $CONCEPT_DIFF_CACHE or the user cache dir)."
+)
+
+
+def _fail(error: ConceptDiffError) -> None:
+    typer.echo(f"concept-diff: error: {error}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        from . import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+@app.command()
+def inspect(
+    path: Path = typer.Argument(..., help="A document (.txt .md .html .pdf .docx) or a corpus folder/corpus.toml."),
+    passages: bool = typer.Option(False, "--passages", help="List passages with their ids and labels."),
+    as_json: bool = typer.Option(False, "--json", help="Print the same as JSON."),
+) -> None:
+    """Show what was loaded: title, date, words, sections, passages, sentences, clean-up."""
+    from .inspect import inspect_path
+
+    try:
+        typer.echo(inspect_path(path, passages=passages, as_json=as_json))
+    except ConceptDiffError as error:
+        _fail(error)
+
+
+@app.command()
+def compare(
+    old: Path = typer.Argument(..., help="The older version."),
+    new: Path = typer.Argument(..., help="The newer version."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", help="json (more formats come with the reports); default from -o's extension."
+    ),
+    model: Optional[str] = ModelOpt,
+    device: Optional[str] = DeviceOpt,
+    cache_dir: Optional[Path] = CacheOpt,
+    top: int = typer.Option(10, "--top", help="How many of the most changed passages to list."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Align OLD and NEW by meaning; print a summary and optionally write a report."""
+    from .api import compare_files
+    from .summary import print_summary
+
+    try:
+        result = compare_files(
+            old, new, model=model, device=device, cache_dir=cache_dir, output=output, fmt=fmt, quiet=quiet
+        )
+    except ConceptDiffError as error:
+        _fail(error)
+    if not quiet:
+        print_summary(result.comparison, top=top, written=result.written)
+
+
+@app.command()
+def evaluate(
+    old: Path = typer.Argument(..., help="The older version."),
+    new: Path = typer.Argument(..., help="The newer version."),
+    gold: Path = typer.Option(..., "--gold", help="Gold alignment (TSV; see README)."),
+    model: Optional[str] = ModelOpt,
+    device: Optional[str] = DeviceOpt,
+    cache_dir: Optional[Path] = CacheOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score the alignment of OLD and NEW against a gold file: precision, recall, F1 (strict, lax)."""
+    from .api import evaluate_files
+
+    try:
+        typer.echo(evaluate_files(old, new, gold, model=model, device=device, cache_dir=cache_dir, as_json=as_json))
+    except ConceptDiffError as error:
+        _fail(error)
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m concept_diff`
+    app(prog_name="concept-diff", args=sys.argv[1:])

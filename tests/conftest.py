@@ -1,0 +1,33 @@
+"""Shared fixtures. Tests on the real corpus read it from $CONCEPT_DIFF_CORPORA (never committed)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+NSS_YEARS = ("2002", "2006", "2010", "2015")
+
+
+def corpora_root() -> Path | None:
+    value = os.environ.get("CONCEPT_DIFF_CORPORA")
+    return Path(value) if value else None
+
+
+@pytest.fixture(scope="session")
+def nss_dir() -> Path:
+    """The US National Security Strategy folder; skipped (visibly) only when the variable is unset."""
+    root = corpora_root()
+    if root is None:
+        pytest.skip("CONCEPT_DIFF_CORPORA is unset: real-corpus tests need ../shared/corpora")
+    folder = root / "us-national-security-strategy"
+    assert folder.is_dir(), f"CONCEPT_DIFF_CORPORA is set but {folder} is missing"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def nss_files(nss_dir: Path) -> dict[str, Path]:
+    return {year: nss_dir / f"{year}-national-security-strategy.txt" for year in NSS_YEARS}
