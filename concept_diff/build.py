@@ -1,0 +1,130 @@
+"""Assemble a Document from segmented blocks: the one place where offsets are computed.
+
+Loaders and the segmenter produce a flat list of ``Block`` (headings and passages, in reading
+order). ``build_document`` joins them into the document's canonical cleaned text, blocks
+separated by a blank line, so every passage and sentence is an exact span of ``Document.text``.
+Tests and synthetic documents use the same path (``document_from_passages``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import CleanupReport, Document, Passage, Section, Sentence
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading" or "passage"
+    text: str
+    level: int = 1  # headings only
+    label: str | None = None  # passages only: the document's own number, e.g. "12"
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+_SPACE = re.compile(r"\s")
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences of a passage as spans of ``text`` (pysbd), trimmed of surrounding whitespace."""
+    if not text.strip():
+        return ()
+    sentences: list[Sentence] = []
+    for span in _segmenter().segment(text):
+        start, end = span.start, span.end
+        while start < end and _SPACE.match(text[start]):
+            start += 1
+        while end > start and _SPACE.match(text[end - 1]):
+            end -= 1
+        if end > start:
+            sentences.append(Sentence(start, end, text[start:end]))
+    return tuple(sentences)
+
+
+def build_document(
+    blocks: Iterable[Block],
+    *,
+    title: str,
+    date: str | None,
+    source: str,
+    sha256: str,
+    fmt: str,
+    cleanup: CleanupReport | None = None,
+) -> Document:
+    """Join blocks into the document text and cut passages, sections and sentences from it."""
+    parts: list[str] = []
+    passages: list[Passage] = []
+    sections: list[Section] = []
+    heading_stack: list[Section] = []
+    offset = 0
+    for block in blocks:
+        text = block.text.strip()
+        if not text:
+            continue
+        if parts:
+            parts.append("\n\n")
+            offset += 2
+        start, end = offset, offset + len(text)
+        parts.append(text)
+        offset = end
+        if block.kind == "heading":
+            section = Section(heading=text, level=block.level, start=start)
+            sections.append(section)
+            while heading_stack and heading_stack[-1].level >= block.level:
+                heading_stack.pop()
+            heading_stack.append(section)
+            continue
+        passages.append(
+            Passage(
+                id=f"p{len(passages) + 1}",
+                label=block.label,
+                section=heading_stack[-1].heading if heading_stack else None,
+                start=start,
+                end=end,
+                text=text,
+                sentences=split_sentences(text),
+            )
+        )
+    return Document(
+        title=title,
+        date=date,
+        source=source,
+        sha256=sha256,
+        text="".join(parts),
+        format=fmt,
+        passages=passages,
+        sections=sections,
+        cleanup=cleanup or CleanupReport(),
+    )
+
+
+def document_from_passages(
+    passages: Sequence[str],
+    *,
+    title: str = "untitled",
+    date: str | None = None,
+    labels: Sequence[str | None] | None = None,
+    source: str = "<memory>",
+) -> Document:
+    """A Document made directly from passage texts: for tests and synthetic benchmarks."""
+    labels = list(labels) if labels is not None else [None] * len(passages)
+    blocks = [Block("passage", text, label=label) for text, label in zip(passages, labels)]
+    joined = "\n\n".join(passages).encode("utf-8")
+    return build_document(
+        blocks,
+        title=title,
+        date=date,
+        source=source,
+        sha256=hashlib.sha256(joined).hexdigest(),
+        fmt="txt",
+    )
