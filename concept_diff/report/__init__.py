@@ -1,0 +1,117 @@
+"""Reports rendered from the JSON contract: Markdown, HTML, JSON, CSV and PNG charts.
+
+Everything here reads the contract dict (``Comparison.to_dict()``) and nothing else, so the
+formats can never disagree with one another. ``write_reports`` is the one entry point the CLI
+and the timeline use; the renderers are importable on their own for notebooks and tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import atomic
+from ..errors import InputError
+
+FORMATS = ("md", "html", "json", "csv")
+_EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+               ".json": "json", ".csv": "csv"}
+_ALIASES = {"markdown": "md", "htm": "html"}
+
+__all__ = ["FORMATS", "parse_formats", "write_reports"]
+
+
+def parse_formats(formats: str | Iterable[str] | None, output: Path) -> list[str]:
+    """``"md,html"``/``["md", "json"]`` → formats in a fixed order; none given: from the suffix."""
+    if formats is None or formats == "" or formats == []:
+        chosen = _EXTENSIONS.get(Path(output).suffix.lower())
+        if chosen is None:
+            raise InputError("cannot tell the report format from the file name; use --format "
+                             f"with one or more of {', '.join(FORMATS)}", output)
+        return [chosen]
+    names = [formats] if isinstance(formats, str) else list(formats)
+    wanted = {_ALIASES.get(n.strip().lower(), n.strip().lower())
+              for name in names for n in name.split(",") if n.strip()}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown or not wanted:
+        raise InputError(f"unknown report format {', '.join(unknown) or '(none)'}; "
+                         f"choose from {', '.join(FORMATS)}", output)
+    return [f for f in FORMATS if f in wanted]
+
+
+def report_base(contract: Mapping[str, Any], output: Path) -> Path:
+    """The path every output file is named from: ``output`` less a known report suffix.
+
+    A directory gets a name made from the two versions, e.g. ``2010-vs-2015``.
+    """
+    output = Path(output)
+    if output.is_dir():
+        return output / f"{_slug(contract, 'old')}-vs-{_slug(contract, 'new')}"
+    if output.suffix.lower() in _EXTENSIONS:
+        return output.with_suffix("")
+    return output
+
+
+def _slug(contract: Mapping[str, Any], side: str) -> str:
+    doc = contract.get(side, {})
+    text = str(doc.get("date") or doc.get("title") or side)
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or side
+
+
+def write_reports(contract: Mapping[str, Any], output: Path,
+                  formats: str | list[str] | None = None) -> list[Path]:
+    """Write the report in each format; returns every file written, in a fixed order.
+
+    ``md`` writes the charts as PNG files beside it (``NAME-terms.png``, ``NAME-actors.png``);
+    ``html`` embeds them; ``csv`` writes one file per table (``NAME-alignment.csv``, ...).
+    """
+    chosen = parse_formats(formats, output)
+    base = report_base(contract, output)
+    pngs = _charts(contract) if {"md", "html"} & set(chosen) else {}
+    written: list[Path] = []
+    for fmt in chosen:
+        written += _WRITERS[fmt](contract, base, pngs)
+    return written
+
+
+def _charts(contract: Mapping[str, Any]) -> dict[str, bytes]:
+    from .charts import charts
+
+    return charts(contract)
+
+
+def _sibling(base: Path, suffix: str) -> Path:
+    return base.with_name(base.name + suffix)
+
+
+def _write_md(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+    from .markdown import to_markdown
+
+    images = {name: _sibling(base, f"-{name}.png") for name in sorted(pngs)}
+    written = [atomic.write_bytes(path, pngs[name]) for name, path in images.items()]
+    text = to_markdown(contract, charts={name: path.name for name, path in images.items()})
+    return [atomic.write_text(_sibling(base, ".md"), text), *written]
+
+
+def _write_html(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+    from .html import to_html
+
+    return [atomic.write_text(_sibling(base, ".html"), to_html(contract, charts=pngs))]
+
+
+def _write_json(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+    from .json import to_json
+
+    return [atomic.write_text(_sibling(base, ".json"), to_json(contract))]
+
+
+def _write_csv(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+    from .tables import frames, to_csv
+
+    return [atomic.write_text(_sibling(base, f"-{name}.csv"), to_csv(frame))
+            for name, frame in frames(contract).items()]
+
+
+_WRITERS = {"md": _write_md, "html": _write_html, "json": _write_json, "csv": _write_csv}

@@ -1,0 +1,192 @@
+"""The pair report as GitHub-flavoured Markdown, rendered from the JSON contract alone.
+
+Order: title and summary, headline shifts, actors, terms, passage by passage, method and
+provenance. Every passage reference is a link to an anchor in the same report, and every piece
+of document text goes through markup.md_text, so it renders as text and never as markup.
+``html=True`` gives the flavour html.py renders: the same report with ``<del>``/``<ins>``
+redlines instead of ``~~``/``**``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from . import passages
+from .markup import md_fragment, md_text, squash
+from .refs import Refs
+
+KIND_ORDER = ("unchanged", "edited", "rewritten", "moved", "split", "merged", "added", "removed")
+TABLE_ROWS = 15  # rows per terms table; the full lists are in the JSON and CSV
+
+
+def to_markdown(contract: Mapping[str, Any], *, charts: Mapping[str, str] | None = None,
+                html: bool = False) -> str:
+    """The whole report; ``charts`` maps ``terms``/``actors`` to an image source to show."""
+    refs = Refs(contract)
+    charts = charts or {}
+    blocks = [
+        _title(refs),
+        _headlines(refs),
+        _actors(refs, charts.get("actors")),
+        _terms(refs, charts.get("terms")),
+        passages.render(refs, html=html),
+        _method(refs),
+    ]
+    text = "\n".join(line for block in blocks for line in block)
+    return text.rstrip("\n") + "\n"
+
+
+def cell(text: Any) -> str:
+    """Table cell: escaped like any document text (``|`` included); cells never start a block."""
+    return md_fragment(squash("" if text is None else str(text))) or " "
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _num(value: Any, spec: str) -> str:
+    return format(value, spec) if isinstance(value, (int, float)) else "—"
+
+
+def _title(refs: Refs) -> list[str]:
+    old, new = refs.contract["old"], refs.contract["new"]
+    heading = f"# {md_text(_doc_name(old, 'old'))} → {md_text(_doc_name(new, 'new'))}"
+    summary = (
+        f"This report compares **{md_text(old.get('title') or 'old')}** "
+        f"({md_text(refs.version('old'))}, {_num(old.get('words'), ',')} words, "
+        f"{len(old.get('passages', []))} passages) with **{md_text(new.get('title') or 'new')}** "
+        f"({md_text(refs.version('new'))}, {_num(new.get('words'), ',')} words, "
+        f"{len(new.get('passages', []))} passages). Passages aligned by meaning: "
+        f"{_kind_counts(refs.contract)}."
+    )
+    return [heading, "", summary, ""]
+
+
+def _doc_name(doc: Mapping[str, Any], fallback: str) -> str:
+    title, date = doc.get("title"), doc.get("date")
+    if title and date and str(date) not in str(title):
+        return f"{title} ({date})"
+    return str(title or date or fallback)
+
+
+def _kind_counts(contract: Mapping[str, Any]) -> str:
+    counts: dict[str, int] = {}
+    for entry in contract.get("alignment", []):
+        counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
+    kinds = [k for k in KIND_ORDER if k in counts] + sorted(set(counts) - set(KIND_ORDER))
+    return ", ".join(f"{counts[k]} {md_text(k)}" for k in kinds) or "none"
+
+
+def _headlines(refs: Refs) -> list[str]:
+    lines = ["## Headline shifts", ""]
+    items = sorted(refs.contract.get("headlines", []), key=lambda h: (h.get("rank", 0)))
+    if not items:
+        return lines + ["No headline shifts were found.", ""]
+    for number, item in enumerate(items, 1):
+        lines.append(f"{number}. **{md_text(item.get('subject', ''))}** "
+                     f"({md_text(item.get('kind', ''))}): {md_text(item.get('summary', ''))}")
+        lines += [f"   - {refs.quote(e)}" for e in item.get("evidence", [])]
+    return lines + [""]
+
+
+def _actors(refs: Refs, chart: str | None) -> list[str]:
+    lines = ["## Actors", ""]
+    actors = refs.contract.get("actors", [])
+    if not actors:
+        return lines + ["No actors were detected.", ""]
+    old_v, new_v = md_text(refs.version("old")), md_text(refs.version("new"))
+    header = ["Actor", f"Mentions {old_v} → {new_v}", f"Framing {old_v} → {new_v}", "Shift",
+              "Evidence"]
+    rows = [[_actor_cell(a), _mentions(a), _framing(a), cell(a.get("shift")),
+             ", ".join(refs.link(e["version"], e["passage"]) for e in a.get("evidence", [])) or " "]
+            for a in actors]
+    lines += table(header, rows)
+    if chart:
+        lines += [f"![Actor framing, {old_v} and {new_v}]({chart})", ""]
+    lines += ["### Evidence", ""]
+    for actor in actors:
+        lines.append(f"- **{md_text(actor.get('actor', ''))}**")
+        lines += [f"  - {refs.quote(e)}" for e in actor.get("evidence", [])]
+    return lines + [""]
+
+
+def _mentions(actor: Mapping[str, Any]) -> str:
+    return f"{_num(actor.get('old_mentions'), 'd')} → {_num(actor.get('new_mentions'), 'd')}"
+
+
+def _actor_cell(actor: Mapping[str, Any]) -> str:
+    aliases = [a for a in actor.get("aliases", []) if a != actor.get("actor")]
+    name = cell(actor.get("actor"))
+    return f"{name} ({', '.join(cell(a) for a in aliases)})" if aliases else name
+
+
+def _framing(actor: Mapping[str, Any]) -> str:
+    def side(prefix: str) -> str:
+        dominant = actor.get(f"{prefix}_dominant")
+        if not dominant:
+            return "—"
+        share = (actor.get(f"{prefix}_framing") or {}).get(dominant)
+        return f"{cell(dominant)} ({_num(share, '.0%')})" if share is not None else cell(dominant)
+
+    return f"{side('old')} → {side('new')}"
+
+
+def _terms(refs: Refs, chart: str | None) -> list[str]:
+    lines = ["## Terms", ""]
+    terms = refs.contract.get("terms", [])
+    if not terms:
+        return lines + ["No term statistics.", ""]
+    if chart:
+        lines += [f"![Term rates per 10,000 words]({chart})", ""]
+    new = sorted((t for t in terms if t.get("status") == "new"),
+                 key=lambda t: (-(t.get("new_count") or 0), t["term"]))
+    gone = sorted((t for t in terms if t.get("status") == "gone"),
+                  key=lambda t: (-(t.get("old_count") or 0), t["term"]))
+    strongest = sorted((t for t in terms if t.get("status") in ("up", "down")),
+                       key=lambda t: (-(t.get("keyness") or 0), t["term"]))
+    for title, rows in (("New terms", new), ("Gone terms", gone), ("Strongest keyness", strongest)):
+        lines += [f"### {title}", ""]
+        lines += _terms_table(refs, rows[:TABLE_ROWS]) if rows else ["None.", ""]
+    return lines
+
+
+def _terms_table(refs: Refs, terms: list[Mapping[str, Any]]) -> list[str]:
+    old_v, new_v = md_text(refs.version("old")), md_text(refs.version("new"))
+    header = ["Term", old_v, new_v, f"per 10k {old_v}", f"per 10k {new_v}", "Keyness", "p",
+              "Status"]
+    rows = [[cell(t["term"]), _num(t.get("old_count"), "d"), _num(t.get("new_count"), "d"),
+             _num(t.get("old_per_10k"), ".1f"), _num(t.get("new_per_10k"), ".1f"),
+             _num(t.get("keyness"), ".1f"), _num(t.get("p_value"), ".2g"), cell(t.get("status"))]
+            for t in terms]
+    return table(header, rows)
+
+
+def _method(refs: Refs) -> list[str]:
+    contract = refs.contract
+    model, tool = contract.get("model", {}), contract.get("tool", {})
+    rows = [
+        ["Tool", cell(f"{tool.get('name', 'concept-diff')} {tool.get('version', '')}".strip())],
+        ["Schema", cell(contract.get("schema"))],
+        ["Model", cell(model.get("name"))],
+        ["Model loaded from", cell(model.get("source"))],
+        ["Model identity", cell(model.get("identity"))],
+    ]
+    for side in ("old", "new"):
+        doc = contract[side]
+        rows += [[f"{side.title()} source", cell(doc.get("source"))],
+                 [f"{side.title()} sha256", f"`{doc.get('sha256', '')}`" if _hex(doc) else "—"]]
+    params = contract.get("parameters", {})
+    rows += [[f"Parameter {cell(k)}", cell(json.dumps(params[k], ensure_ascii=False,
+                                                       sort_keys=True))]
+             for k in sorted(params)]
+    return ["## Method and provenance", ""] + table(["What", "Value"], rows)
+
+
+def _hex(doc: Mapping[str, Any]) -> bool:
+    value = str(doc.get("sha256") or "")
+    return bool(value) and all(c in "0123456789abcdef" for c in value.lower())

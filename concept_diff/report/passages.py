@@ -1,0 +1,121 @@
+"""The "Passage by passage" section: every alignment entry, in the new document's order.
+
+Each entry opens with the anchors of all its passages (so every passage of both versions has
+exactly one anchor in the report), then a header line saying what happened, then the text:
+a redline for aligned pairs, the full text for added and removed passages. Removed passages
+sit just after the entry holding the old passage that preceded them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import redlines
+from .markup import anchor, md_text
+from .refs import Refs
+
+KIND_WORDS = {
+    "unchanged": "unchanged",
+    "edited": "edited",
+    "rewritten": "rewritten",
+    "moved": "moved",
+    "split": "split",
+    "merged": "merged",
+    "added": "added",
+    "removed": "removed",
+}
+
+
+def ordered(refs: Refs) -> list[Mapping[str, Any]]:
+    """Alignment entries in the new document's reading order, removed ones at their old place."""
+    entries = list(refs.contract.get("alignment", []))
+    new_order, old_order = refs.order["new"], refs.order["old"]
+    key_of_old: dict[str, tuple] = {}
+    keys: list[tuple] = [()] * len(entries)
+    for i, entry in enumerate(entries):
+        if entry.get("new"):
+            keys[i] = (min(new_order[p] for p in entry["new"]), 0, 0, i)
+            for old_id in entry.get("old", []):
+                key_of_old[old_id] = keys[i]
+    for i, entry in enumerate(entries):
+        if not entry.get("new"):
+            keys[i] = _removed_key(entry, old_order, key_of_old, i)
+    return [entries[i] for i in sorted(range(len(entries)), key=lambda i: keys[i])]
+
+
+def _removed_key(entry: Mapping[str, Any], old_order: dict[str, int],
+                 key_of_old: dict[str, tuple], index: int) -> tuple:
+    first = min((old_order[p] for p in entry.get("old", [])), default=0)
+    preceding = sorted((old_order[p], key) for p, key in key_of_old.items() if old_order[p] < first)
+    anchor_key = preceding[-1][1] if preceding else (-1, 0, 0, 0)
+    return (anchor_key[0], 1, first, index)
+
+
+def render(refs: Refs, *, html: bool = False) -> list[str]:
+    lines = ["## Passage by passage", ""]
+    current: object = object()
+    for entry in ordered(refs):
+        section = _section(refs, entry)
+        if entry.get("new") and section != current:
+            current = section
+            lines += [f"### {md_text(section) if section else '(no section)'}", ""]
+        lines += [_header(refs, entry), "", _body(refs, entry, html), ""]
+    return lines
+
+
+def _section(refs: Refs, entry: Mapping[str, Any]) -> str | None:
+    if entry.get("new"):
+        return refs.section("new", entry["new"][0])
+    return refs.section("old", entry["old"][0])
+
+
+def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
+    old_ids, new_ids = list(entry.get("old", [])), list(entry.get("new", []))
+    anchors = "".join(anchor("new", p) for p in new_ids) + "".join(anchor("old", p) for p in old_ids)
+    kind = str(entry.get("kind", ""))
+    if new_ids and old_ids:
+        title = f"{refs.names('new', new_ids)} ← {refs.names('old', old_ids)}"
+    else:
+        side, ids = ("new", new_ids) if new_ids else ("old", old_ids)
+        title = refs.names(side, ids)
+    line = f"{anchors}**{title}** · {md_text(KIND_WORDS.get(kind, kind))}"
+    line += _scores(entry)
+    if kind == "moved":
+        line += " · " + _moved_from(refs, old_ids)
+    if kind == "removed":
+        line += f" · from {_quoted_section(refs, 'old', old_ids[0])} of {md_text(refs.version('old'))}"
+    return line
+
+
+def _scores(entry: Mapping[str, Any]) -> str:
+    parts = []
+    for key in ("similarity", "lexical"):
+        value = entry.get(key)
+        if isinstance(value, (int, float)):
+            parts.append(f"{key} {value:.2f}")
+    return "".join(f" · {p}" for p in parts)
+
+
+def _moved_from(refs: Refs, old_ids: list[str]) -> str:
+    """Where a moved passage used to be: its old section and the old passage it followed."""
+    first = min(old_ids, key=lambda p: refs.order["old"][p])
+    position = refs.order["old"][first]
+    where = f"moved from {_quoted_section(refs, 'old', first)} of {md_text(refs.version('old'))}"
+    if position == 0:
+        return where + ", where it opened the document"
+    previous = refs.contract["old"]["passages"][position - 1]["id"]
+    return where + f", where it followed {refs.link('old', previous)}"
+
+
+def _quoted_section(refs: Refs, side: str, passage_id: str) -> str:
+    section = refs.section(side, passage_id)
+    return f"section “{md_text(section)}”" if section else "no section"
+
+
+def _body(refs: Refs, entry: Mapping[str, Any], html: bool) -> str:
+    old_ids, new_ids = list(entry.get("old", [])), list(entry.get("new", []))
+    if entry.get("redline") and old_ids and new_ids and entry.get("kind") != "unchanged":
+        return redlines.render(entry["redline"], html=html)
+    side, ids = ("new", new_ids) if new_ids else ("old", old_ids)
+    return md_text(" ".join(refs.passage(side, p)["text"] for p in ids))
