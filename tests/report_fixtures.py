@@ -186,3 +186,59 @@ def make_contract() -> dict:
 
 
 HOSTILE_STRINGS = (SCRIPT, IMG, SVG)
+
+
+# ---- checks shared by the fixture tests and the real-comparison tests ----------------------
+
+ANCHOR = re.compile(r'<a id="([^"]+)">')
+
+
+def parse(markdown: str) -> list:
+    """Tokens from a markdown-it parser with raw HTML on: the most permissive reader."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).parse(markdown)
+
+
+def inline_children(tokens: list) -> list:
+    return [child for token in tokens for child in (token.children or [])]
+
+
+def anchors(tokens: list) -> list[str]:
+    return [m.group(1) for c in inline_children(tokens) if c.type == "html_inline"
+            for m in [ANCHOR.fullmatch(c.content)] if m]
+
+
+def internal_links(tokens: list) -> list[str]:
+    return [c.attrs["href"][1:] for c in inline_children(tokens)
+            if c.type == "link_open" and str(c.attrs.get("href", "")).startswith("#")]
+
+
+def flat_text(inline_token) -> str:
+    """An inline token's text as a reader sees it, links marked ⟦#href⟧ so quotes can be tied
+    to the passage they cite."""
+    out = []
+    for child in inline_token.children or []:
+        if child.type in ("text", "text_special", "code_inline"):
+            out.append(child.content)
+        elif child.type == "softbreak":
+            out.append(" ")
+        elif child.type == "link_open":
+            out.append(f"⟦{child.attrs['href']}⟧")
+    return "".join(out)
+
+
+QUOTE = re.compile(r"“(.*?)” — ⟦#(old|new)-([^⟧]+)⟧")
+
+
+def cited_quotes(tokens: list) -> list[tuple[str, str, str]]:
+    """(quote, version, passage id) for every quote the report prints with its citation."""
+    found = []
+    for token in tokens:
+        if token.type == "inline":
+            found += [m.groups() for m in QUOTE.finditer(flat_text(token))]
+    return found
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
