@@ -1,0 +1,314 @@
+"""Actors and the sentences that name them.
+
+Three sources, none tied to a corpus:
+1. the gazetteer (countries with formal names, demonyms and capitals; major international
+   organisations);
+2. acronym definitions found in the texts, "Islamic State of Iraq and the Levant (ISIL)",
+   whose long form names an organisation (its words include an organisation noun);
+3. recurring capitalised multi-word names with such a noun ("Shanghai Defence Council").
+Acronyms whose long forms share a long prefix (ISIL/ISIS) are merged. User specs
+("Name=alias|alias" or a TOML file with an [actors] table) add actors or merge existing ones.
+
+Matching is case-sensitive (so "turkey" and "chad" never count), longest alias first (so
+"Islamic State of Iraq and the Levant" is not a mention of Iraq), and generic blockers stop
+"Latin American" from counting as "American". An ambiguous alias ("Georgia", "Washington")
+counts only in a passage that also names the actor unambiguously.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Document
+from .gazetteer import Actor, blockers, known_actors
+from .text import iter_sentences
+
+ORG_NOUNS = frozenset(
+    """Organization Organisation Union Nations Alliance Council Agency Group Front Army Party
+    Movement Brigade Brigades Court Bank Fund Forum Community Association League Coalition
+    Commission State Network Committee Federation Militia Cartel Emirate Caliphate""".split()
+)
+_CONNECTORS = frozenset("of and the for in on de al".split())
+_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
+_CAP_WORD = re.compile(r"[A-Z][\w'’-]*")
+_NAME_RUN = re.compile(
+    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|the|for|de|al)\s+)*[A-Z][\w'’-]*)+"
+)
+MIN_NAME_MENTIONS = 3
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor: str
+    version: str  # "old" or "new"
+    passage: str
+    sentence: int  # index of the sentence inside its passage
+    text: str  # the sentence, exactly as in the passage
+    spans: tuple[tuple[int, int], ...]  # where the actor is named, offsets inside ``text``
+    aliases: tuple[str, ...]
+
+
+# --- detection -------------------------------------------------------------------------
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.lower() not in _CONNECTORS or w[0].isupper())
+
+
+def _expansion(before: str, acronym: str) -> str | None:
+    """The capitalised words just before "(ACR)" whose initials spell the acronym."""
+    letters = acronym.rstrip("s").replace("-", "").upper()
+    words = before.split()
+    for size in range(1, min(len(words), 2 * len(letters) + 2) + 1):
+        candidate = words[-size:]
+        if not candidate[0][:1].isupper():
+            continue
+        if any(w.lower() not in _CONNECTORS and not w[:1].isupper() for w in candidate):
+            break
+        if _initials(candidate).upper() == letters:
+            return " ".join(candidate).strip(",;:")
+    return None
+
+
+def _names_org(expansion: str) -> bool:
+    return any(word.strip(",.") in ORG_NOUNS for word in expansion.split())
+
+
+def acronym_actors(docs: Iterable[Document]) -> list[Actor]:
+    """Organisations defined in the text as "Long Form (ACRONYM)"."""
+    found: dict[str, str] = {}
+    for doc in docs:
+        for sentence in iter_sentences(doc):
+            for match in _ACRONYM_DEF.finditer(sentence.text):
+                acronym = match.group(1)
+                expansion = _expansion(sentence.text[: match.start()], acronym)
+                if expansion and _names_org(expansion) and acronym not in found:
+                    found[acronym] = expansion
+    actors = [
+        Actor(name=acr, kind="acronym", aliases={acr, exp}, expansion=exp)
+        for acr, exp in sorted(found.items())
+    ]
+    return _merge_shared_prefix(actors)
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a.split(), b.split()):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _merge_shared_prefix(actors: list[Actor]) -> list[Actor]:
+    """ISIL and ISIS are one actor when the text spells both out with the same long prefix."""
+    merged: list[Actor] = []
+    for actor in actors:
+        for other in merged:
+            prefix = _shared_prefix(actor.expansion or "", other.expansion or "")
+            shorter = min(len((actor.expansion or "").split()), len((other.expansion or "").split()))
+            if prefix >= 3 and prefix * 2 >= shorter:
+                other.aliases |= actor.aliases
+                break
+        else:
+            merged.append(actor)
+    return merged
+
+
+def name_actors(docs: Iterable[Document], taken: set[str]) -> list[Actor]:
+    """Recurring capitalised multi-word names of organisations, not sentence-initial only."""
+    counts: Counter = Counter()
+    inside: Counter = Counter()
+    for doc in docs:
+        for sentence in iter_sentences(doc):
+            for match in _NAME_RUN.finditer(sentence.text):
+                name = re.sub(r"^The\s+", "", match.group(0))
+                name = re.sub(r"\s+", " ", name).strip("'’-")
+                if len(name.split()) < 2 or not _names_org(name) or name in taken:
+                    continue
+                counts[name] += 1
+                inside[name] += match.start() > 0
+    return [
+        Actor(name=name, kind="name", aliases={name})
+        for name, count in sorted(counts.items())
+        if count >= MIN_NAME_MENTIONS and inside[name] > 0 and not name.isupper()
+    ]
+
+
+def _absorb_prefix_names(actors: list[Actor]) -> list[Actor]:
+    """A name that is the start of exactly one acronym's long form joins that acronym."""
+    acronyms = [a for a in actors if a.kind == "acronym" and a.expansion]
+    kept = []
+    for actor in actors:
+        if actor.kind == "name":
+            owners = [a for a in acronyms if a.expansion.startswith(actor.name + " ")]
+            if len(owners) == 1:
+                owners[0].aliases |= actor.aliases
+                continue
+        kept.append(actor)
+    return kept
+
+
+def detect_actors(docs: list[Document], user: list[Actor] | None = None) -> list[Actor]:
+    """Gazetteer + acronyms + recurring names, with user specs merged in last."""
+    actors = known_actors()
+    taken = {alias for actor in actors for alias in actor.all_aliases()}
+    for actor in acronym_actors(docs):
+        clash = [a for a in actors if a.all_aliases() & actor.aliases]
+        if clash:  # a known organisation defined in the text: keep one actor
+            clash[0].aliases |= actor.aliases
+        else:
+            actors.append(actor)
+    taken = {alias for actor in actors for alias in actor.all_aliases()}
+    actors = _absorb_prefix_names(actors + name_actors(docs, taken))
+    for spec in user or []:
+        actors = merge_user_actor(actors, spec)
+    return actors
+
+
+# --- user specs --------------------------------------------------------------------------
+
+
+def parse_actor_specs(specs: list[str] | str | Path | None) -> list[Actor]:
+    """"Name=alias|alias" strings, or a TOML file whose [actors] table maps name -> aliases."""
+    if specs is None:
+        return []
+    if isinstance(specs, Path) or (isinstance(specs, str) and specs.endswith(".toml")):
+        return _actors_from_toml(Path(specs))
+    items = [specs] if isinstance(specs, str) else list(specs)
+    actors = []
+    for item in items:
+        if isinstance(item, Path) or str(item).endswith(".toml"):
+            actors.extend(_actors_from_toml(Path(item)))
+            continue
+        name, _, aliases = str(item).partition("=")
+        names = [a.strip() for a in aliases.split("|") if a.strip()] if aliases else []
+        if not name.strip():
+            raise InputError(f"actor spec {item!r} has no name (expected Name=alias|alias)")
+        actors.append(Actor(name=name.strip(), kind="user", aliases={name.strip(), *names}))
+    return actors
+
+
+def _actors_from_toml(path: Path) -> list[Actor]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise InputError("actor file not found", path) from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"actor file is not valid TOML: {error}", path) from error
+    table = data.get("actors", data)
+    if not isinstance(table, dict):
+        raise InputError("expected an [actors] table mapping names to alias lists", path)
+    actors = []
+    for name, aliases in sorted(table.items()):
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise InputError(f"actor {name!r}: aliases must be a list of strings", path)
+        actors.append(Actor(name=name, kind="user", aliases={name, *aliases}))
+    return actors
+
+
+def merge_user_actor(actors: list[Actor], spec: Actor) -> list[Actor]:
+    """The user's actor absorbs every actor that shares an alias with it."""
+    merged = Actor(name=spec.name, kind="user", aliases=set(spec.aliases))
+    rest = []
+    for actor in actors:
+        if actor.all_aliases() & spec.aliases or actor.name == spec.name:
+            merged.aliases |= actor.aliases
+            merged.ambiguous |= actor.ambiguous - spec.aliases
+            if merged.kind == "user" and actor.kind != "user":
+                merged.kind = actor.kind
+        else:
+            rest.append(actor)
+    return rest + [merged]
+
+
+# --- mentions ----------------------------------------------------------------------------
+
+
+class Matcher:
+    """Aliases grouped by their first two characters, tried longest first at each word start.
+
+    (One regex alternation over ~1,500 aliases is far slower on long documents.)
+    """
+
+    _WORD_START = re.compile(r"(?<![\w.'’-])[^\W\d_]")
+
+    def __init__(self, actors: list[Actor]):
+        self.owner: dict[str, tuple[str, bool]] = {}
+        for actor in sorted(actors, key=lambda a: a.name):
+            for alias in sorted(actor.aliases):
+                self.owner.setdefault(alias, (actor.name, False))
+            for alias in sorted(actor.ambiguous):
+                self.owner.setdefault(alias, (actor.name, True))
+        for blocker in blockers():
+            self.owner[blocker] = ("", False)
+        self.groups: dict[str, list[str]] = defaultdict(list)
+        for alias in sorted(self.owner, key=lambda a: (-len(a), a)):
+            self.groups[alias[:2]].append(alias)
+
+    def find(self, text: str) -> list[tuple[str, bool, int, int, str]]:
+        """(actor, ambiguous?, start, end, alias) for every alias occurrence in ``text``."""
+        hits = []
+        position = 0
+        for match in self._WORD_START.finditer(text):
+            start = match.start()
+            if start < position:
+                continue
+            alias = self._longest_at(text, start)
+            if alias is None:
+                continue
+            position = start + len(alias)
+            actor, ambiguous = self.owner[alias]
+            if actor:
+                hits.append((actor, ambiguous, start, position, alias))
+        return hits
+
+    def _longest_at(self, text: str, start: int) -> str | None:
+        for alias in self.groups.get(text[start : start + 2], ()):
+            end = start + len(alias)
+            if text.startswith(alias, start) and (end == len(text) or not text[end].isalnum()):
+                if end < len(text) and text[end] == "_":
+                    continue
+                return alias
+        return None
+
+
+def find_mentions(doc: Document, version: str, matcher: Matcher) -> list[Mention]:
+    """Every sentence naming each actor; ambiguous aliases need an unambiguous one nearby."""
+    per_passage: dict[str, list] = defaultdict(list)
+    for sentence in iter_sentences(doc):
+        for hit in matcher.find(sentence.text):
+            per_passage[sentence.passage].append((sentence, hit))
+    mentions: list[Mention] = []
+    for passage_id in (p.id for p in doc.passages):
+        hits = per_passage.get(passage_id, [])
+        confirmed = {hit[0] for _, hit in hits if not hit[1]}
+        grouped: dict[tuple[str, int], list] = defaultdict(list)
+        sentences = {}
+        for sentence, hit in hits:
+            if hit[1] and hit[0] not in confirmed:
+                continue
+            grouped[(hit[0], sentence.index)].append(hit)
+            sentences[sentence.index] = sentence
+        for (actor, index), group in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            sentence = sentences[index]
+            mentions.append(
+                Mention(
+                    actor=actor,
+                    version=version,
+                    passage=passage_id,
+                    sentence=index,
+                    text=sentence.text,
+                    spans=tuple((h[2], h[3]) for h in group),
+                    aliases=tuple(sorted({h[4] for h in group})),
+                )
+            )
+    return mentions

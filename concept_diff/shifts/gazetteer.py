@@ -1,0 +1,108 @@
+"""Known actors from generic data: countries (pycountry + data/countries.tsv) and major
+intergovernmental organisations (data/places.toml), plus the blockers that stop "Latin
+American" from counting as "American". Nothing here is tied to a particular corpus.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+AMBIGUOUS = "?"
+
+
+@dataclass
+class Actor:
+    name: str
+    kind: str  # "country", "organisation", "acronym", "name" or "user"
+    aliases: set[str] = field(default_factory=set)
+    ambiguous: set[str] = field(default_factory=set)  # aliases that need an unambiguous one nearby
+    expansion: str | None = None  # for acronym actors: the long form found in the text
+
+    def all_aliases(self) -> set[str]:
+        return self.aliases | self.ambiguous
+
+
+def _data(name: str) -> str:
+    return resources.files("concept_diff").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _plural(demonym: str) -> str | None:
+    """'Russians' from 'Russian'; None where English keeps the form ('Chinese', 'Swiss')."""
+    if demonym.endswith(("s", "sh", "ch", "ese", "i", "x", "z")):
+        return demonym + "s" if demonym.endswith("i") else None
+    return demonym + "s"
+
+
+def _pycountry_names(alpha3: str) -> set[str]:
+    """Formal names pycountry knows, skipping inverted forms like 'Korea, Republic of'."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=alpha3)
+    if country is None:
+        return set()
+    names = {getattr(country, attr, None) for attr in ("name", "official_name", "common_name")}
+    return {n for n in names if n and "," not in n}
+
+
+def _add(actor: Actor, alias: str) -> None:
+    if alias.startswith(AMBIGUOUS):
+        actor.ambiguous.add(alias[1:])
+    else:
+        actor.aliases.add(alias)
+
+
+@lru_cache(maxsize=1)
+def _country_rows() -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for line in _data("countries.tsv").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(tuple((line.split("|") + [""] * 5)[:5]))
+    return tuple(rows)
+
+
+def countries() -> list[Actor]:
+    """One Actor per country: names, formal names, demonyms (and plurals), capitals."""
+    actors = []
+    for alpha3, name, aliases, demonyms, capitals in _country_rows():
+        actor = Actor(name=name, kind="country")
+        for alias in [name, *_split(aliases), *_split(capitals)]:
+            _add(actor, alias)
+        for demonym in _split(demonyms):
+            _add(actor, demonym)
+            plural = _plural(demonym.lstrip(AMBIGUOUS))
+            if plural:
+                _add(actor, demonym[: demonym.index(demonym.lstrip(AMBIGUOUS))] + plural)
+        for formal in _pycountry_names(alpha3):
+            if formal not in actor.ambiguous:
+                actor.aliases.add(formal)
+        actor.aliases -= actor.ambiguous
+        actors.append(actor)
+    return actors
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict:
+    return tomllib.loads(_data("places.toml"))
+
+
+def organisations() -> list[Actor]:
+    actors = []
+    for name, aliases in sorted(_places().get("organisations", {}).items()):
+        actors.append(Actor(name=name, kind="organisation", aliases={name, *aliases}))
+    return actors
+
+
+def blockers() -> list[str]:
+    return sorted(_places().get("blockers", []))
+
+
+def known_actors() -> list[Actor]:
+    """Fresh copies (callers merge and edit them) of every gazetteer actor."""
+    return countries() + organisations()

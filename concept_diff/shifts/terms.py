@@ -1,0 +1,171 @@
+"""Term frequencies and keyness between two versions.
+
+Terms are n-grams of 1-3 lemmas inside one sentence whose first and last words are not stop
+words ("rule of law" counts, "of the" does not). A term is kept when it recurs (at least
+``min_count`` times in one version). A shorter n-gram that only ever occurs inside one longer
+kept n-gram (same counts in both versions) is dropped in favour of the longer one.
+
+Keyness is Dunning's log-likelihood G2 (signed: positive = relatively more in the new
+version) with its chi-square (1 dof) p-value, plus the log2 ratio of rates with 0.5 added to
+both counts as the effect size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+from ..model import Document
+from .text import is_stop, iter_sentences, lemma, tokens
+
+COLUMNS = [
+    "term", "old_count", "new_count", "old_per_10k", "new_per_10k",
+    "keyness", "p_value", "log_ratio", "status",
+]
+SIGNIFICANCE = 0.01  # p below this makes a term "up" or "down"
+
+
+def count_terms(doc: Document, max_n: int = 3) -> tuple[Counter, Counter, int]:
+    """(lemma n-gram counts, surface-form counts, running words) of a document."""
+    counts: Counter = Counter()
+    surfaces: Counter = Counter()
+    words = 0
+    for sentence in iter_sentences(doc):
+        surface = tokens(sentence.text)
+        lemmas = [lemma(token) for token in surface]
+        words += len(surface)
+        for n in range(1, max_n + 1):
+            for i in range(len(lemmas) - n + 1):
+                if is_stop(lemmas[i]) or is_stop(lemmas[i + n - 1]):
+                    continue
+                key = " ".join(lemmas[i : i + n])
+                counts[key] += 1
+                surfaces[(key, " ".join(surface[i : i + n]))] += 1
+    return counts, surfaces, words
+
+
+def g2(new: np.ndarray, old: np.ndarray, new_total: int, old_total: int) -> np.ndarray:
+    """Unsigned log-likelihood G2 of each term's counts in two corpora of the given sizes."""
+    both = new + old
+    expected_new = new_total * both / (new_total + old_total)
+    expected_old = old_total * both / (new_total + old_total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part_new = np.where(new > 0, new * np.log(new / expected_new), 0.0)
+        part_old = np.where(old > 0, old * np.log(old / expected_old), 0.0)
+    return 2.0 * (part_new + part_old)
+
+
+def p_value(g2_value: float) -> float:
+    """Upper tail of chi-square with 1 degree of freedom: erfc(sqrt(x/2))."""
+    return math.erfc(math.sqrt(max(g2_value, 0.0) / 2.0))
+
+
+def _display_forms(surfaces: Counter) -> dict[str, str]:
+    """The most frequent surface form of each lemma key (ties: alphabetical)."""
+    best: dict[str, tuple[int, str]] = {}
+    for (key, form), count in surfaces.items():
+        current = best.get(key)
+        if current is None or (-count, form) < (-current[0], current[1]):
+            best[key] = (count, form)
+    return {key: form for key, (_, form) in best.items()}
+
+
+def _drop_subsumed(old: Counter, new: Counter, kept: set[str]) -> set[str]:
+    """Remove n-grams that occur only as part of one longer kept n-gram."""
+    subsumed: set[str] = set()
+    for key in kept:
+        words = key.split(" ")
+        for n in range(1, len(words)):
+            for i in range(len(words) - n + 1):
+                sub = " ".join(words[i : i + n])
+                if sub in kept and old[sub] == old[key] and new[sub] == new[key]:
+                    subsumed.add(sub)
+    return kept - subsumed
+
+
+def _status(old_count: int, new_count: int, keyness: float, p: float, min_count: int) -> str:
+    if old_count == 0 and new_count >= min_count:
+        return "new"
+    if new_count == 0 and old_count >= min_count:
+        return "gone"
+    if p < SIGNIFICANCE:
+        return "up" if keyness > 0 else "down"
+    return "same"
+
+
+def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int = 2) -> pd.DataFrame:
+    """Every recurring term with counts, rates per 10k words, keyness, p-value and status.
+
+    Sorted by absolute keyness (descending), then term.
+    """
+    old_counts, old_surfaces, old_words = count_terms(old, max_n)
+    new_counts, new_surfaces, new_words = count_terms(new, max_n)
+    kept = {k for k, c in old_counts.items() if c >= min_count}
+    kept |= {k for k, c in new_counts.items() if c >= min_count}
+    keys = sorted(_drop_subsumed(old_counts, new_counts, kept))
+    forms = _display_forms(old_surfaces + new_surfaces)
+    old_arr = np.array([old_counts[k] for k in keys], dtype=float)
+    new_arr = np.array([new_counts[k] for k in keys], dtype=float)
+    old_total, new_total = max(old_words, 1), max(new_words, 1)
+    unsigned = g2(new_arr, old_arr, new_total, old_total)
+    rate_old = old_arr / old_total
+    rate_new = new_arr / new_total
+    sign = np.where(rate_new >= rate_old, 1.0, -1.0)
+    frame = pd.DataFrame(
+        {
+            "term": [forms[k] for k in keys],
+            "lemma": keys,
+            "old_count": old_arr.astype(int),
+            "new_count": new_arr.astype(int),
+            "old_per_10k": np.round(rate_old * 10_000, 3),
+            "new_per_10k": np.round(rate_new * 10_000, 3),
+            "keyness": np.round(sign * unsigned, 4),
+            "p_value": [p_value(v) for v in unsigned],
+            "log_ratio": np.round(
+                np.log2(((new_arr + 0.5) / new_total) / ((old_arr + 0.5) / old_total)), 4
+            ),
+        }
+    )
+    frame["status"] = [
+        _status(o, n, k, p, min_count)
+        for o, n, k, p in zip(frame.old_count, frame.new_count, frame.keyness, frame.p_value)
+    ]
+    frame["_abs"] = frame.keyness.abs()
+    frame = frame.sort_values(["_abs", "term"], ascending=[False, True], kind="mergesort")
+    return frame.drop(columns="_abs").reset_index(drop=True)
+
+
+def find_term(sentence_text: str, key: str) -> bool:
+    """Does the sentence contain the lemma n-gram ``key``?"""
+    target = key.split(" ")
+    lemmas = [lemma(token) for token in tokens(sentence_text)]
+    n = len(target)
+    return any(lemmas[i : i + n] == target for i in range(len(lemmas) - n + 1))
+
+
+def first_sentences(doc: Document, key: str, limit: int = 1) -> list[tuple[str, str]]:
+    """(passage id, sentence text) of the first sentences containing a term, in reading order."""
+    found: list[tuple[str, str]] = []
+    for sentence in iter_sentences(doc):
+        if find_term(sentence.text, key):
+            found.append((sentence.passage, sentence.text))
+            if len(found) >= limit:
+                break
+    return found
+
+
+def top_terms(frame: pd.DataFrame, limit: int = 200) -> pd.DataFrame:
+    """The JSON cut: terms whose status is not "same", by absolute keyness, at most ``limit``."""
+    changed = frame[frame.status != "same"]
+    return changed.head(limit).reset_index(drop=True)
+
+
+def by_status(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Terms grouped by status (for summaries and tests)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for term, status in zip(frame.term, frame.status):
+        groups[status].append(term)
+    return dict(groups)
