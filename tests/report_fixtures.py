@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import re
+from pathlib import Path
 
 SCRIPT = "<script>document.title='pwned-script'</script>"
 IMG = "<img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">"
@@ -35,7 +37,8 @@ NEW_PASSAGES = [
      "The Alliance remains committed to collective defence and to partnership with Ruritania."),
     ("p2", "2", "A new <i>era</i> | of competition",
      f"Ruritania's aggressive actions pose a threat to Euro-Atlantic security. {IMG}"),
-    ("p3", "3", "Threats", "Cyber attacks are becoming more frequent, more organised and more costly."),
+    ("p3", "3", "Threats",
+     "Cyber attacks are becoming more frequent, more organised and more costly."),
     ("p4", "4", "Threats", "Terrorism poses a direct threat to the security of our citizens."),
     ("p5", "5", "Energy", "Energy security matters for all members."),
     ("p6", "6", "Energy", "Pipelines and supply routes must be protected & monitored."),
@@ -197,7 +200,8 @@ def parse(markdown: str) -> list:
     """Tokens from a markdown-it parser with raw HTML on: the most permissive reader."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).parse(markdown)
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return parser.parse(markdown)
 
 
 def inline_children(tokens: list) -> list:
@@ -242,3 +246,16 @@ def cited_quotes(tokens: list) -> list[tuple[str, str, str]]:
 
 def squash(text: str) -> str:
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=2)
+def nss_contract(old: Path, new: Path) -> dict:
+    """A real comparison (lexical model: no torch), computed once per test session."""
+    from concept_diff.compare import compare
+
+    return compare(old, new, model="lexical").to_dict()
+
+
+def evidence_items(contract: dict) -> list[dict]:
+    return [e for item in contract.get("headlines", []) + contract.get("actors", [])
+            for e in item.get("evidence", [])]

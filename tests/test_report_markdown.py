@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from report_fixtures import (
     HOSTILE_STRINGS,
     anchors,
     cited_quotes,
+    evidence_items,
     flat_text,
+    inline_children,
     internal_links,
     make_contract,
+    nss_contract,
     parse,
     squash,
 )
 
+from concept_diff.report import write_reports
 from concept_diff.report.markdown import to_markdown
 from concept_diff.report.markup import OWN_HTML, md_text
 from concept_diff.report.redlines import render as render_redline
@@ -94,7 +100,8 @@ def test_hostile_text_survives_as_text(contract, tokens) -> None:
 
 def _body_after(tokens: list, anchor_id: str):
     for i, token in enumerate(tokens):
-        if token.type == "inline" and f'<a id="{anchor_id}">' in [c.content for c in token.children]:
+        contents = [c.content for c in token.children or []]
+        if token.type == "inline" and f'<a id="{anchor_id}">' in contents:
             return next(t for t in tokens[i + 1:] if t.type == "inline")
     raise AssertionError(anchor_id)
 
@@ -222,3 +229,43 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
     tokens = parse(md_text(text))
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
     assert flat_text(tokens[1]) == squash(text)
+
+
+# ---- a real comparison: NSS 2010 vs 2015 --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nss(nss_files) -> dict:
+    pytest.importorskip("concept_diff.compare", reason="the aligner (concept_diff.compare) "
+                        "has not landed yet")
+    return nss_contract(nss_files["2010"], nss_files["2015"])
+
+
+def test_nss_report_anchors_links_and_quotes(nss: dict) -> None:
+    tokens = parse(to_markdown(nss))
+    found = anchors(tokens)
+    expected = [f"{side}-{p['id']}" for side in ("old", "new") for p in nss[side]["passages"]]
+    assert sorted(found) == sorted(expected)
+    assert set(internal_links(tokens)) <= set(found)
+    quotes = cited_quotes(tokens)
+    assert len(quotes) == len(evidence_items(nss))
+    texts = {(side, p["id"]): squash(p["text"]) for side in ("old", "new")
+             for p in nss[side]["passages"]}
+    assert [q for q in quotes if q[0] not in texts[(q[1], q[2])]] == []
+
+
+def test_nss_report_passages_in_new_order_and_only_our_html(nss: dict) -> None:
+    tokens = parse(to_markdown(nss))
+    new_order = [a for a in anchors(tokens) if a.startswith("new-")]
+    assert new_order == [f"new-{p['id']}" for p in nss["new"]["passages"]]
+    raw = [c.content for c in inline_children(tokens) if c.type == "html_inline"]
+    assert [r for r in raw if not OWN_HTML.fullmatch(r)] == []
+    assert not [t for t in tokens if t.type == "html_block"]
+
+
+def test_nss_reports_byte_identical_across_runs(nss: dict, tmp_path) -> None:
+    first = write_reports(nss, tmp_path / "a" / "nss", "md,html,json,csv")
+    second = write_reports(copy.deepcopy(nss), tmp_path / "b" / "nss", "md,html,json,csv")
+    assert [p.name for p in first] == [p.name for p in second]
+    for one, two in zip(first, second):
+        assert one.read_bytes() == two.read_bytes(), one.name

@@ -31,25 +31,29 @@ def ordered(refs: Refs) -> list[Mapping[str, Any]]:
     """Alignment entries in the new document's reading order, removed ones at their old place."""
     entries = list(refs.contract.get("alignment", []))
     new_order, old_order = refs.order["new"], refs.order["old"]
-    key_of_old: dict[str, tuple] = {}
+    # For each old passage (by old position): the new-order position of the entry holding it.
+    placed: dict[int, int] = {}
     keys: list[tuple] = [()] * len(entries)
     for i, entry in enumerate(entries):
         if entry.get("new"):
-            keys[i] = (min(new_order[p] for p in entry["new"]), 0, 0, i)
-            for old_id in entry.get("old", []):
-                key_of_old[old_id] = keys[i]
+            position = min(new_order[p] for p in entry["new"])
+            keys[i] = (position, 0, 0, i)
+            placed.update({old_order[p]: position for p in entry.get("old", [])})
+    anchor_before = _latest_placed(placed, len(old_order))
     for i, entry in enumerate(entries):
         if not entry.get("new"):
-            keys[i] = _removed_key(entry, old_order, key_of_old, i)
+            first = min((old_order[p] for p in entry.get("old", [])), default=0)
+            keys[i] = (anchor_before[first], 1, first, i)
     return [entries[i] for i in sorted(range(len(entries)), key=lambda i: keys[i])]
 
 
-def _removed_key(entry: Mapping[str, Any], old_order: dict[str, int],
-                 key_of_old: dict[str, tuple], index: int) -> tuple:
-    first = min((old_order[p] for p in entry.get("old", [])), default=0)
-    preceding = sorted((old_order[p], key) for p, key in key_of_old.items() if old_order[p] < first)
-    anchor_key = preceding[-1][1] if preceding else (-1, 0, 0, 0)
-    return (anchor_key[0], 1, first, index)
+def _latest_placed(placed: dict[int, int], count: int) -> list[int]:
+    """For each old position, where the nearest placed old passage before it went (-1: none)."""
+    out, last = [], -1
+    for position in range(count):
+        out.append(last)
+        last = placed.get(position, last)
+    return out
 
 
 def render(refs: Refs, *, html: bool = False) -> list[str]:
@@ -72,7 +76,7 @@ def _section(refs: Refs, entry: Mapping[str, Any]) -> str | None:
 
 def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
     old_ids, new_ids = list(entry.get("old", [])), list(entry.get("new", []))
-    anchors = "".join(anchor("new", p) for p in new_ids) + "".join(anchor("old", p) for p in old_ids)
+    anchors = "".join([anchor("new", p) for p in new_ids] + [anchor("old", p) for p in old_ids])
     kind = str(entry.get("kind", ""))
     if new_ids and old_ids:
         title = f"{refs.names('new', new_ids)} ← {refs.names('old', old_ids)}"
@@ -84,7 +88,8 @@ def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
     if kind == "moved":
         line += " · " + _moved_from(refs, old_ids)
     if kind == "removed":
-        line += f" · from {_quoted_section(refs, 'old', old_ids[0])} of {md_text(refs.version('old'))}"
+        where = _quoted_section(refs, "old", old_ids[0])
+        line += f" · from {where} of {md_text(refs.version('old'))}"
     return line
 
 

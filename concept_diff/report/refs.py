@@ -46,7 +46,8 @@ class Refs:
 
     def quote(self, item: Mapping[str, Any]) -> str:
         """``“quote” — [2015 ¶3](#new-p3)``: a verbatim quote and the passage it was cut from."""
-        return f"“{md_fragment(_squash(item['quote']))}” — {self.link(item['version'], item['passage'])}"
+        cited = self.link(item["version"], item["passage"])
+        return f"“{md_fragment(_squash(item['quote']))}” — {cited}"
 
     def section(self, side: str, passage_id: str) -> str | None:
         return self.passages[side].get(passage_id, {}).get("section")
