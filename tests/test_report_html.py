@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from report_fixtures import HOSTILE_STRINGS, make_contract
+from report_fixtures import HOSTILE_STRINGS, make_contract, nss_contract
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from concept_diff.report import write_reports
@@ -133,3 +134,39 @@ def test_chromium_runs_no_injected_script(tmp_path: Path, page: str) -> None:
         assert tree.css("script, svg, iframe") == []
         assert all(not name.lower().startswith("on") for node in tree.root.traverse()
                    for name in node.attributes)
+
+
+@pytest.fixture(scope="module")
+def nss(nss_files) -> dict:
+    pytest.importorskip("concept_diff.compare", reason="the aligner (concept_diff.compare) "
+                        "has not landed yet")
+    return nss_contract(nss_files["2010"], nss_files["2015"])
+
+
+def _inject(contract: dict) -> dict:
+    """A copy of a real contract with payloads planted in passages, redlines and quotes."""
+    hostile = copy.deepcopy(contract)
+    payload = " " + " ".join(HOSTILE_STRINGS)
+    for side in ("old", "new"):
+        for passage in hostile[side]["passages"][::7]:
+            passage["text"] += payload
+    for entry in hostile["alignment"][::5]:
+        entry["redline"] = list(entry.get("redline", [])) + [
+            {"op": "insert", "old": "", "new": payload}, {"op": "delete", "old": payload, "new": ""}]
+    for item in hostile.get("actors", [])[:3] + hostile.get("headlines", [])[:3]:
+        for evidence in item.get("evidence", []):
+            evidence["quote"] += payload
+    return hostile
+
+
+@needs_chromium
+def test_nss_report_opens_in_chromium_and_planted_payloads_stay_inert(nss, tmp_path) -> None:
+    page = to_html(_inject(nss))
+    bare = tmp_path / "nss.html"
+    bare.write_text(page.replace(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+                                 ""), encoding="utf-8")
+    dom = dump_dom(bare, tmp_path / "profile")
+    tree = HTMLParser(dom)
+    assert len(tree.css("a[id]")) == len(nss["old"]["passages"]) + len(nss["new"]["passages"])
+    assert pwned(dom) == []
+    assert tree.css("script, svg, iframe") == []
