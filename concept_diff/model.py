@@ -62,6 +62,7 @@ class CleanupReport:
     ligatures: int = 0
     letterspaced: int = 0
     rejoined_lines: int = 0
+    header_footer_counts: dict[str, int] = field(default_factory=dict)  # running line -> times
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,536 @@
+"""Clean-up for real-world text extractions (OCR, PDF-to-text, copy-paste).
+
+Each step is a small function over lines or paragraphs that returns what it changed, so
+``inspect`` can report it and tests can check it. ``clean_text`` runs them in order:
+
+ligatures -> fused page footers -> running headers/footers -> bare page numbers ->
+letter-spacing -> numbered-chapter lines -> table of contents -> paragraphs (rejoin
+hard-wrapped lines, join line-break hyphens) -> paragraphs broken by a page break.
+
+Decisions use only the document itself (its own vocabulary, what repeats in it), never a
+list of facts about a particular corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import CleanupReport
+from ..segment import BULLET, ENUMERATOR, is_heading_like, title_case_ratio
+
+PAGE_BREAK = "\f"  # a line of its own: where a page ended or a running line was removed
+
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+_TERMINAL = re.compile(r"[.!?;:][\"'”’)\]]*$|[\"”]$")
+_WORDS = re.compile(r"[A-Za-z]+")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:(?:page|p\.)\s*)?(?:\d{1,3}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,3})?\s*$"
+    r"|^\s*[-–—*(\[]\s*\d{1,3}\s*[-–—*)\]]\s*$",
+    re.IGNORECASE,
+)
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}|…{2,}|(?:·\s?){4,}")
+_CONTENTS_TITLE = re.compile(r"^\s*(?:table\s+of\s+)?contents\s*$", re.IGNORECASE)
+_NUMBERISH = re.compile(r"^[\dlIO|\\/_.\s]{1,16}$")
+_ROMAN_ONLY = re.compile(r"^\s*[IVXLC]{1,6}\.\s*$")
+_CONTINUATION = re.compile(r"^[a-z][a-z’'\-]*(?![.)])\b")
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+_LEADING_WORD = re.compile(r"^([A-Za-z]+)(.*)$", re.DOTALL)
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text.rstrip()))
+
+
+_LINE_BREAK_HYPHEN = re.compile(r"[A-Za-z]+-[ \t]*\n[\s\f]*[A-Za-z]+")
+_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+
+
+def vocabulary(text: str) -> Counter:
+    """Lower-cased word and compound counts: the document's own dictionary for repairs.
+
+    Words split by a line-break hyphen are left out, so "concen" never counts as a word.
+    """
+    text = _LINE_BREAK_HYPHEN.sub(" ", text)
+    counts = Counter(w.lower() for w in _WORDS.findall(text))
+    counts.update(c.lower() for c in _COMPOUND.findall(text))
+    return counts
+
+
+# --- characters -------------------------------------------------------------------------
+
+
+def fix_ligatures(text: str) -> tuple[str, int]:
+    """Replace typographic ligatures (ﬁ ﬂ ﬀ ...) by their letters (NFKC); count them."""
+    count = len(_LIGATURES.findall(text))
+    if not count:
+        return text, 0
+    return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text), count
+
+
+def normalise_whitespace(text: str) -> str:
+    """Unix newlines, form feeds as lines of their own, no tabs/odd spaces, no trailing blanks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", f"\n{PAGE_BREAK}\n")
+    text = re.sub(r"[\t\u00a0\u2000-\u200a\u202f\u3000]", " ", text)
+    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+# --- running headers, footers, page numbers --------------------------------------------
+
+_FOOTER_CANDIDATE = re.compile(
+    r"((?:[A-Z][\w’'&\-]*\s+){1,6}?)?((?:[A-Z][\w’'&\-]*\s+){1,6})(\d{1,3}|[ivxlc]{1,6})\b"
+)
+_TITLE_RUN = re.compile(r"(?:[A-Z][\w’'&\-]*\s+){2,7}(\d{1,3}|[ivxlc]{1,6})\b")
+
+
+def _footer_phrases(lines: Sequence[str]) -> list[str]:
+    """Title-case phrases followed by a page number that keeps changing and rising: footers."""
+    seen: dict[str, list[str]] = {}
+    for line in lines:
+        for match in _TITLE_RUN.finditer(line):
+            words = match.group(0).split()[:-1]
+            number = match.group(1)
+            for i in range(len(words) - 1):  # every suffix of 2+ words is a candidate
+                seen.setdefault(" ".join(words[i:]), []).append(number)
+    phrases = []
+    for phrase, numbers in seen.items():
+        digits = [int(n) for n in numbers if n.isdigit()]
+        rising = sum(b > a for a, b in zip(digits, digits[1:]))
+        if len(set(numbers)) >= 3 and len(digits) >= 3 and rising >= 0.8 * (len(digits) - 1):
+            phrases.append(phrase)
+    # keep the longest form: "National Security Strategy", not also "Security Strategy"
+    return sorted(p for p in phrases if not any(q != p and q.endswith(" " + p) for q in phrases))
+
+
+def drop_fused_footers(lines: list[str]) -> tuple[list[str], Counter]:
+    """Cut "Title Words 12" page footers out of lines they were glued into; a page break stays."""
+    phrases = _footer_phrases(lines)
+    found: Counter = Counter()
+    if not phrases:
+        return lines, found
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    pattern = re.compile(rf"(?<![\w’'])(?:{alternatives})\s+(?:\d{{1,3}}|[ivxlc]{{1,6}})\b")
+    out: list[str] = []
+    for line in lines:
+        pieces = pattern.split(line)
+        if len(pieces) == 1:
+            out.append(line)
+            continue
+        for match in pattern.finditer(line):
+            found[re.sub(r"\s+", " ", re.sub(r"\d+|\b[ivxlc]+$", "#", match.group()))] += 1
+        kept = [piece.strip() for piece in pieces]
+        out.append(kept[0]) if kept[0] else None
+        for piece in kept[1:]:
+            out.extend([PAGE_BREAK, piece] if piece else [PAGE_BREAK])
+    return out, found
+
+
+def _line_key(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip()))
+
+
+def is_letterspaced(line: str) -> bool:
+    tokens = line.split()
+    return len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) >= 0.6 * len(tokens)
+
+
+def _neighbour(lines: Sequence[str], index: int, step: int) -> str:
+    index += step
+    while 0 <= index < len(lines) and not lines[index].strip():
+        index += step
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _interrupts(lines: Sequence[str], index: int) -> bool:
+    """Does the line at ``index`` sit inside a sentence, or beside a page number?"""
+    before, after = _neighbour(lines, index, -1), _neighbour(lines, index, 1)
+    if _PAGE_NUMBER.match(before) or _PAGE_NUMBER.match(after):
+        return True
+    mid_sentence = before and not ends_sentence(before) and not is_heading_like(before)
+    return bool(mid_sentence and _CONTINUATION.match(after.strip()))
+
+
+def _numbers_rise(lines: Sequence[str], where: Sequence[int]) -> bool:
+    """Do the numbers in these lines change and mostly rise, as page numbers do?"""
+    numbers = [tuple(int(n) for n in re.findall(r"\d+", lines[i])) for i in where]
+    if len(set(numbers)) < 3 or not numbers[0]:
+        return False
+    rising = sum(b > a for a, b in zip(numbers, numbers[1:]))
+    return rising >= 0.8 * (len(numbers) - 1)
+
+
+def find_running_lines(lines: Sequence[str]) -> set[str]:
+    """Keys of lines that repeat across the document as page headers/footers."""
+    positions: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.strip() and line != PAGE_BREAK and len(line) <= 100 and not _PAGE_NUMBER.match(line):
+            positions.setdefault(_line_key(line), []).append(i)
+    running = set()
+    for key, where in positions.items():
+        spaced = is_letterspaced(lines[where[0]])
+        if len(where) < (2 if spaced else 3):
+            continue
+        variants = {lines[i].strip() for i in where}
+        if ends_sentence(key) and len(variants) == 1:
+            continue  # a repeated sentence-ending line is prose ("challenges."), not a header
+        if spaced or _numbers_rise(lines, where) or any(_interrupts(lines, i) for i in where):
+            running.add(key)
+    return running
+
+
+def drop_running_lines(lines: list[str]) -> tuple[list[str], Counter]:
+    running = find_running_lines(lines)
+    found: Counter = Counter()
+    out = []
+    for line in lines:
+        key = _line_key(line) if line.strip() else ""
+        if key in running:
+            found[key] += 1
+            out.append(PAGE_BREAK)
+        else:
+            out.append(line)
+    return out, found
+
+
+def drop_page_numbers(lines: list[str]) -> tuple[list[str], int]:
+    out, count = [], 0
+    for line in lines:
+        if line != PAGE_BREAK and _PAGE_NUMBER.match(line):
+            count += 1
+            out.append(PAGE_BREAK)
+        else:
+            out.append(line)
+    return out, count
+
+
+# --- letter-spacing ----------------------------------------------------------------------
+
+
+def _segment_words(joined: str, vocab: Counter) -> list[str] | None:
+    """Split ``joined`` into the fewest known words (length >= 2), or None."""
+    lower = joined.lower()
+    best: list[list[str] | None] = [None] * (len(lower) + 1)
+    best[0] = []
+    for end in range(1, len(lower) + 1):
+        for start in range(max(0, end - 24), end - 1):
+            if best[start] is not None and vocab.get(lower[start:end], 0) > 0:
+                candidate = best[start] + [joined[start:end]]
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[len(lower)]
+
+
+def _is_fragment(token: str, vocab: Counter) -> bool:
+    if len(token) == 1:
+        return token.isalnum()
+    return token.isalnum() and len(token) <= 6 and vocab.get(token.lower(), 0) <= 1
+
+
+def _collapse_run(tokens: list[str], vocab: Counter) -> list[str] | None:
+    words = _segment_words("".join(tokens), vocab)
+    if words is not None and len(words) < len(tokens):
+        return words
+    if all(len(t) == 1 for t in tokens) and len(tokens) >= 3:  # "2 0 1 5", "S e p t"
+        return re.findall(r"\d+|[^\d]+", "".join(tokens))
+    return None
+
+
+def _longest_collapse(
+    tokens: list[str], start: int, stop: int, vocab: Counter
+) -> tuple[int, list[str] | None]:
+    """The longest run of fragments from ``start`` that reads as words once its spaces go."""
+    for end in range(stop, start + 1, -1):
+        run = tokens[start:end]
+        if sum(_is_fragment(t, vocab) for t in run) >= 2:
+            collapsed = _collapse_run(run, vocab)
+            if collapsed is not None:
+                return end, collapsed
+    return start, None
+
+
+def undo_letterspacing(line: str, vocab: Counter) -> tuple[str, int]:
+    """"F E B R U A R Y 2 0 1 5" -> "FEBRUARY 2015"; "NAT IONA L" -> "NATIONAL" (by vocabulary)."""
+    tokens = re.sub(r"\b([A-Za-z]) \.", r"\1.", line).split(" ")
+    out: list[str] = []
+    fixed = 0
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and (
+            _is_fragment(tokens[j], vocab) or (len(tokens[j]) <= 3 and tokens[j].isalpha())
+        ):
+            j += 1
+        end, collapsed = _longest_collapse(tokens, i, j, vocab)
+        if collapsed:
+            out.extend(collapsed)
+            fixed += 1
+            i = end
+            continue
+        out.append(tokens[i])
+        i += 1
+    return (" ".join(out), fixed) if fixed else (line, 0)
+
+
+def fix_letterspacing(lines: list[str], vocab: Counter) -> tuple[list[str], int]:
+    out, total = [], 0
+    for line in lines:
+        tokens = line.split()
+        fragments = sum(_is_fragment(t, vocab) for t in tokens)
+        if fragments >= 3 or (tokens and fragments >= 2 and fragments >= len(tokens) / 3):
+            line, fixed = undo_letterspacing(line, vocab)
+            total += fixed
+        out.append(line)
+    return out, total
+
+
+# --- chapter numbers and table of contents -----------------------------------------------
+
+
+def merge_numeral_lines(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A line holding only "II." belongs to the heading after it; alone, it is TOC residue."""
+    out: list[str] = []
+    dropped: list[str] = []
+    skip_to = -1
+    for i, line in enumerate(lines):
+        if i <= skip_to:
+            continue
+        if not _ROMAN_ONLY.match(line):
+            out.append(line)
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        nxt = lines[j] if j < len(lines) else ""
+        if nxt and is_heading_like(nxt) and not _ROMAN_ONLY.match(nxt) and not _CONTENTS_TITLE.match(nxt):
+            out.append(f"{line.strip()} {nxt.strip()}")
+            skip_to = j
+        else:
+            dropped.append(line.strip())
+    return out, dropped
+
+
+def _toc_key(line: str) -> str:
+    line = _DOT_LEADER.split(line)[0]
+    line = re.sub(r"[\s.]*\d{0,3}\s*$", "", line)
+    return re.sub(r"[^a-z]+", "", line.lower())
+
+
+def _is_prose(line: str) -> bool:
+    if len(line) > 130:
+        return True
+    sentence_end = ends_sentence(line) and not re.search(r"\s\.$", line)
+    return len(line.split()) >= 8 and sentence_end and title_case_ratio(line) < 0.6
+
+
+def _entry_like(line: str) -> bool:
+    """A contents entry: leaders, a page-number column, or a title-case line (OCR-tolerant)."""
+    stripped = re.sub(r"[\s.]*\d{0,3}\s*$", "", line).strip()
+    if _DOT_LEADER.search(line) or _NUMBERISH.match(line):
+        return True
+    if not stripped or len(stripped) > 110 or re.search(r"[,;:!?]$", stripped):
+        return False
+    short = len(stripped.split()) <= 8 and not re.search(r"[.!?]\s", stripped)
+    return short or is_heading_like(stripped) or title_case_ratio(stripped) >= 0.6
+
+
+def _next_content(lines: Sequence[str], index: int) -> str:
+    for line in lines[index + 1 :]:
+        if line.strip() and line != PAGE_BREAK:
+            return line
+    return ""
+
+
+def find_toc(lines: Sequence[str]) -> set[int]:
+    """Indexes of table-of-contents lines: dot leaders, a "Contents" title and the entries after it."""
+    toc: set[int] = set()
+    for i, line in enumerate(lines):
+        if _DOT_LEADER.search(line) and re.search(r"\d\s*$|(?:\.\s?){4,}\s*\d", line):
+            toc.add(i)
+    starts = [i for i, line in enumerate(lines) if _CONTENTS_TITLE.match(line)]
+    for start in starts + sorted(toc):
+        toc.add(start)
+        first_key = ""
+        for i in range(start + 1, min(len(lines), start + 150)):
+            line = lines[i]
+            if not line.strip() or line == PAGE_BREAK:
+                continue
+            if not _entry_like(line) or _is_prose(line):
+                break
+            key = _toc_key(line)
+            if first_key and key == first_key:
+                break  # the first entry again: the body has begun
+            if _is_prose(_next_content(lines, i)):
+                break  # a heading followed by prose is the body, not an entry
+            first_key = first_key or key
+            toc.add(i)
+    return toc
+
+
+def drop_toc(lines: list[str]) -> tuple[list[str], list[str]]:
+    toc = find_toc(lines)
+    kept = [line if i not in toc else PAGE_BREAK for i, line in enumerate(lines)]
+    return kept, [lines[i].strip() for i in sorted(toc)]
+
+
+# --- paragraphs --------------------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    text: str
+    after_page_break: bool = False  # a page break or removed running line came before it
+
+
+def join_hyphenated(left: str, right: str, vocab: Counter) -> tuple[str, bool]:
+    """Join ``left`` (ending "concen-") and ``right`` ("trations ..."): drop or keep the hyphen.
+
+    The hyphen goes when the joined word occurs in the document or a part is not a word by
+    itself; it stays when the hyphenated compound occurs ("self-defense") or both parts are words.
+    """
+    head, tail = _HYPHEN_END.search(left), _LEADING_WORD.match(right)
+    if not head or not tail:
+        return f"{left} {right}", False
+    a, b = head.group(1), tail.group(1)
+    joined = (a + b).lower()
+    compound = f"{a}-{b}".lower()
+    if vocab.get(compound, 0) > vocab.get(joined, 0) or b[0].isupper():
+        return f"{left}{right}", False
+    if vocab.get(joined, 0) or not vocab.get(a.lower()) or not vocab.get(b.lower()):
+        return f"{left[:-1]}{right}", True
+    return f"{left}{right}", False
+
+
+def _wrap_width(blocks: Sequence[Sequence[str]]) -> float | None:
+    """Typical width of hard-wrapped lines: lines whose paragraph plainly goes on below."""
+    samples = [
+        len(a)
+        for block in blocks
+        for a, b in zip(block, block[1:])
+        if 30 <= len(a) <= 160 and not ends_sentence(a) and _CONTINUATION.match(b)
+    ]
+    return statistics.median(samples) if len(samples) >= 5 else None
+
+
+def _starts_new_paragraph(a: str, b: str, width: float | None, by_blank_lines: bool) -> bool:
+    """Does line ``b`` open a new paragraph after line ``a`` (both in one block)?"""
+    if BULLET.match(b) or b.startswith("#") or a.startswith("#"):
+        return True
+    if _CONTINUATION.match(b) or _HYPHEN_END.search(a):
+        return False
+    if ENUMERATOR.match(b) and (ends_sentence(a) or is_heading_like(a)):
+        return True
+    if ends_sentence(a):
+        if width is None or len(a) > 1.6 * width:  # lines are whole paragraphs
+            return True
+        return not by_blank_lines and len(a) < 0.75 * width
+    if is_heading_like(a):
+        short = width is None or len(a) < 0.7 * width
+        return short and not (is_heading_like(b) and not ENUMERATOR.match(b) and len(b) < 90)
+    return False
+
+
+def _join(left: str, right: str, vocab: Counter) -> tuple[str, bool]:
+    if _HYPHEN_END.search(left) and not left.endswith(" -"):
+        return join_hyphenated(left, right, vocab)
+    return f"{left} {right}", False
+
+
+def rejoin_lines(
+    lines: Sequence[str], vocab: Counter, report: CleanupReport
+) -> list[Paragraph]:
+    """Blocks (separated by blank lines) -> paragraphs, rejoining hard-wrapped lines."""
+    blocks: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    page_break = False
+    for line in list(lines) + [""]:
+        if line.strip() and line != PAGE_BREAK:
+            current.append(line.strip())
+            continue
+        if current:
+            blocks.append((current, page_break))
+            current, page_break = [], False
+        page_break = page_break or line == PAGE_BREAK
+    width = _wrap_width([b for b, _ in blocks])
+    # blank lines already separate paragraphs when blocks are short (not one block per page)
+    by_blank_lines = len(blocks) >= 0.1 * sum(len(b) for b, _ in blocks)
+    paragraphs: list[Paragraph] = []
+    for block, broke in blocks:
+        text = previous = block[0]
+        first = True
+        for line in block[1:]:
+            if _starts_new_paragraph(previous, line, width, by_blank_lines):
+                paragraphs.append(Paragraph(text, broke and first))
+                text = previous = line
+                first = False
+                continue
+            previous = line
+            text, dehyphenated = _join(text, line, vocab)
+            report.rejoined_lines += 1
+            report.hyphen_joins += dehyphenated
+        paragraphs.append(Paragraph(text, broke and first))
+    return paragraphs
+
+
+def _continues(a: Paragraph, b: Paragraph) -> bool:
+    """Is ``b`` the rest of ``a``'s sentence, split by a blank line or a page break?"""
+    left, right = a.text, b.text
+    if ends_sentence(left) or BULLET.match(right) or ENUMERATOR.match(right):
+        return False
+    if right.startswith("#") or left.startswith("#"):
+        return False
+    if _CONTINUATION.match(right) and not is_heading_like(left):
+        return True
+    if _HYPHEN_END.search(left) and right[:1].islower():
+        return True
+    return (
+        b.after_page_break
+        and not is_heading_like(left)
+        and not is_heading_like(right)
+        and len(left.split()) >= 6
+    )
+
+
+def join_broken_paragraphs(
+    paragraphs: list[Paragraph], vocab: Counter, report: CleanupReport
+) -> list[str]:
+    """Join paragraphs cut mid-sentence by a page break or a stray blank line."""
+    out: list[Paragraph] = []
+    for para in paragraphs:
+        if out and _continues(out[-1], para):
+            text, dehyphenated = _join(out[-1].text, para.text, vocab)
+            out[-1] = Paragraph(text, out[-1].after_page_break)
+            report.rejoined_lines += 1
+            report.hyphen_joins += dehyphenated
+        else:
+            out.append(para)
+    return [p.text for p in out]
+
+
+# --- the pipeline ------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> tuple[list[str], CleanupReport]:
+    """Raw extracted text -> clean paragraphs (headings still in place) and what was done."""
+    report = CleanupReport()
+    text, report.ligatures = fix_ligatures(normalise_whitespace(text))
+    lines = text.split("\n")
+    lines, fused = drop_fused_footers(lines)
+    lines, running = drop_running_lines(lines)
+    lines, report.page_numbers = drop_page_numbers(lines)
+    counts = fused + running
+    report.header_footer_counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    report.headers_footers = list(report.header_footer_counts)
+    report.header_footer_lines = sum(counts.values())
+    vocab = vocabulary("\n".join(lines))
+    lines, report.letterspaced = fix_letterspacing(lines, vocab)
+    lines, numerals = merge_numeral_lines(lines)
+    lines, toc = drop_toc(lines)
+    report.toc_lines = numerals + toc
+    paragraphs = rejoin_lines(lines, vocab, report)
+    return join_broken_paragraphs(paragraphs, vocab, report), report

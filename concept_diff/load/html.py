@@ -1,0 +1,47 @@
+"""HTML: headings and paragraphs/list items in reading order; navigation and chrome dropped."""
+
+from __future__ import annotations
+
+import re
+
+from ..segment import Unit
+
+_DROP = "nav, script, style, header, footer, aside, noscript, form, template, svg, button"
+_KEEP = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "dd", "dt")
+_SPACE = re.compile(r"\s+")
+
+
+def units_from_html(html: str) -> list[Unit]:
+    """Paragraph units from an HTML page; the page's text when it has no paragraph markup."""
+    from selectolax.parser import HTMLParser
+
+    tree = HTMLParser(html)
+    for node in tree.css(_DROP):
+        node.decompose()
+    root = tree.body or tree.root
+    if root is None:
+        return []
+    units: list[Unit] = []
+    for node in root.css(", ".join(_KEEP)):
+        if _inside_kept(node):
+            continue  # a <p> inside an <li> is read with its <li>
+        text = _SPACE.sub(" ", node.text(deep=True, separator=" ")).strip()
+        if not text:
+            continue
+        if node.tag in _KEEP[:6]:
+            units.append(Unit(text, kind="heading", level=int(node.tag[1])))
+        else:
+            units.append(Unit(text, kind="passage"))
+    if not units:
+        text = root.text(deep=True, separator="\n")
+        units = [Unit(p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return units
+
+
+def _inside_kept(node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in _KEEP:
+            return True
+        parent = parent.parent
+    return False

@@ -1,0 +1,210 @@
+"""Segmentation: clean paragraphs -> headings and passages (with the document's own labels).
+
+A paragraph becomes a heading when it looks like one: a markdown ``#`` line, a numbered
+chapter ("II. Strategic Approach", "C. The Way Ahead", "1. Explaining the Goal"), or a short
+title-case / all-caps line without final punctuation. A paragraph that opens with its number
+("12. The Alliance ...") is a numbered paragraph: the number becomes its label and is cut from
+its text, so it never stands as a sentence of its own. Long unnumbered blocks stay whole.
+Sentences and offsets are computed later, in ``build.build_document``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import Block
+
+ENUMERATOR = re.compile(r"^(?:[IVXLC]{1,6}|[ivxlc]{1,6}|[A-Z]|\d{1,3}(?:\.\d{1,3})*)[.)]\s+\S")
+BULLET = re.compile(r"^(?:[*•·▪◦‣–-]|[o0](?=\s+[A-Z]))\s+")
+_ROMAN = re.compile(r"^([IVXLC]{1,6}|[ivxlc]{1,6})[.)]\s")
+_LETTER = re.compile(r"^[A-Z][.)]\s")
+_ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]?\s")
+_MARKDOWN = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_NUMBERED_PARA = re.compile(r"^(\d{1,3})(?:\.(?!\d)|\))?\s+(?=[\"“‘'(A-Z])")
+_FINAL_PUNCT = re.compile(r"[.,;!?][\"'”’)\]]*$")
+_WORD = re.compile(r"[A-Za-z][\w’'\-]*")
+_CLOSING_QUOTE = re.compile(r"[\"”][)\]]*$")
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_DATE = re.compile(
+    r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE
+)
+_FILE_DATE = re.compile(r"^((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?(?:[-_ ]+(.*))?$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A paragraph on its way to a Block; ``kind`` "auto" lets the segmenter decide."""
+
+    text: str
+    kind: str = "auto"  # "auto", "heading" or "passage"
+    level: int | None = None
+
+
+def is_heading_like(text: str) -> bool:
+    """Short, no final punctuation, and title-case or all caps (numbering allowed in front)."""
+    text = text.strip()
+    if not text or len(text) > 150 or _FINAL_PUNCT.search(text) or text.endswith(":"):
+        return False
+    if _MARKDOWN.match(text):
+        return True
+    body = ENUMERATOR.sub("", text + " ", count=1).strip() if ENUMERATOR.match(text) else text
+    words = _WORD.findall(body)
+    if not words or len(words) > 18 or not (body[0].isupper() or body[0].isdigit()):
+        return False
+    if not any(len(w) >= 4 or w.isupper() for w in words):
+        return len(words) <= 3
+    return title_case_ratio(body) >= 0.75
+
+
+def title_case_ratio(text: str) -> float:
+    """Share of the significant words (4+ letters, or all caps) that start with a capital."""
+    significant = [w for w in _WORD.findall(text) if len(w) >= 4 or w.isupper()]
+    if not significant:
+        return 0.0
+    return sum(w[0].isupper() for w in significant) / len(significant)
+
+
+def heading_level(text: str) -> int:
+    """1 for parts/chapters (roman numerals, all caps), 2 for lettered or plain, 3+ for 1.2."""
+    markdown = _MARKDOWN.match(text)
+    if markdown:
+        return len(markdown.group(1))
+    if _ROMAN.match(text) and not (_LETTER.match(text) and text[0] not in "IVX"):
+        return 1
+    if _LETTER.match(text):
+        return 2
+    arabic = _ARABIC.match(text)
+    if arabic and ENUMERATOR.match(text):
+        return 2 + arabic.group(1).count(".") + 1
+    letters = [c for c in text if c.isalpha()]
+    return 1 if letters and all(c.isupper() for c in letters) else 2
+
+
+def split_label(text: str, *, bare_numbers: bool = False) -> tuple[str | None, str]:
+    """"12. The Alliance ..." -> ("12", "The Alliance ..."); bare "12 The" only when asked."""
+    match = _NUMBERED_PARA.match(text)
+    if not match:
+        return None, text
+    has_mark = text[len(match.group(1))] in ".)"
+    if not has_mark and not bare_numbers:
+        return None, text
+    return match.group(1), text[match.end() :].lstrip()
+
+
+def _uses_bare_numbers(texts: Sequence[str]) -> bool:
+    """Does the document number its paragraphs "1 ", "2 ", ... without a dot? (rising run of 3+)"""
+    numbers = [
+        int(m.group(1)) for t in texts if (m := re.match(r"^(\d{1,3})\s+[A-Z]", t)) and len(t) > 80
+    ]
+    rising = sum(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+    return rising >= 3 and rising >= 0.6 * (len(numbers) - 1)
+
+
+def _is_attribution(text: str, previous: Block | None) -> bool:
+    """A short line right after a quotation ("President Bush") belongs to the quote."""
+    return (
+        previous is not None
+        and previous.kind == "passage"
+        and bool(_CLOSING_QUOTE.search(previous.text))
+        and len(text.split()) <= 8
+    )
+
+
+def _strip_markup(text: str) -> tuple[str, int | None]:
+    markdown = _MARKDOWN.match(text)
+    if markdown:
+        return markdown.group(2), len(markdown.group(1))
+    return BULLET.sub("", text, count=1), None
+
+
+def segment_units(units: Iterable[Unit]) -> list[Block]:
+    """Classify units into heading and passage Blocks; numbered paragraphs get labels."""
+    units = [u for u in units if u.text.strip()]
+    bare = _uses_bare_numbers([u.text for u in units])
+    blocks: list[Block] = []
+    for unit in units:
+        raw = unit.text.strip()
+        text, md_level = _strip_markup(raw)
+        heading = unit.kind == "heading" or (
+            unit.kind == "auto" and (md_level is not None or is_heading_like(raw))
+        )
+        previous = blocks[-1] if blocks else None
+        if heading and unit.kind == "auto" and md_level is None and _is_attribution(raw, previous):
+            blocks[-1] = Block("passage", f"{previous.text} {text}", label=previous.label)
+            continue
+        if heading:
+            level = unit.level or md_level or heading_level(text)
+            blocks.append(Block("heading", text, level=level))
+            continue
+        label, body = split_label(text, bare_numbers=bare)
+        blocks.append(Block("passage", body, label=label))
+    return blocks
+
+
+# --- title and date ----------------------------------------------------------------------
+
+
+def _date_span(text: str) -> re.Match | None:
+    return _MONTH_DATE.search(text)
+
+
+def _good_title(text: str, vocab: dict[str, int]) -> bool:
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    if len(words) < 2 or len(text) > 160:
+        return False
+    known = sum(vocab.get(w, 0) >= 2 for w in words)
+    return known >= 0.8 * len(words)
+
+
+def title_from_blocks(blocks: Sequence[Block], vocab: dict[str, int]) -> str | None:
+    """The cover's title: the first heading lines before any passage, dates cut off."""
+    cover: list[str] = []
+    for block in blocks[:8]:
+        if block.kind != "heading":
+            break
+        text = _MONTH_DATE.sub(" ", block.text)
+        text = re.sub(r"\s+", " ", text).strip(" ,;-")
+        if not text:
+            if cover:
+                break
+            continue
+        cover.append(text)
+        if len(cover) >= 3 or _MONTH_DATE.search(block.text):
+            break
+    title = " ".join(cover)
+    return title if _good_title(title, vocab) else None
+
+
+def title_from_path(path: str | Path) -> str:
+    stem = Path(str(path)).stem
+    match = _FILE_DATE.match(stem)
+    slug = match.group(4) if match and match.group(4) else stem
+    return re.sub(r"[-_]+", " ", slug).strip().title() or stem
+
+
+def date_from_path(path: str | Path) -> str | None:
+    """ISO date from a name like ``2015-02-06-national-security-strategy.txt``."""
+    match = _FILE_DATE.match(Path(str(path)).stem)
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if month and not 1 <= int(month) <= 12:
+        return year
+    if day and not 1 <= int(day) <= 31:
+        day = None
+    return "-".join(p for p in (year, month, day) if p)
+
+
+def date_from_text(text: str, *, within: int = 3000) -> str | None:
+    """The cover date: the first "Month [D,] YYYY" near the start of the text."""
+    match = _MONTH_DATE.search(text[:within])
+    if not match:
+        return None
+    month = _MONTHS.index(match.group(1).lower()) + 1
+    day = f"-{int(match.group(2)):02d}" if match.group(2) else ""
+    return f"{match.group(3)}-{month:02d}{day}"
