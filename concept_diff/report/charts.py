@@ -50,11 +50,11 @@ def _default_style(draw):
     change our bytes."""
 
     @functools.wraps(draw)
-    def wrapper(contract: Mapping[str, Any]) -> bytes | None:
+    def wrapper(*args: Any) -> bytes | None:
         import matplotlib.style
 
         with matplotlib.style.context("default"):
-            return draw(contract)
+            return draw(*args)
 
     return wrapper
 
@@ -90,26 +90,80 @@ def actor_framing_chart(contract: Mapping[str, Any]) -> bytes | None:
               if (a.get("old_framing") or a.get("new_framing"))]
     actors.sort(key=lambda a: (-((a.get("old_mentions") or 0) + (a.get("new_mentions") or 0)),
                                str(a.get("actor"))))
-    actors = actors[:MAX_ACTORS]
-    if not actors:
-        return None
-    categories = sorted({c for a in actors for side in ("old", "new")
-                         for c in (a.get(f"{side}_framing") or {})})
-    bars = [(a, side) for a in reversed(actors) for side in ("new", "old")]
+    bars = [(f"{label(a.get('actor'), 30)} ({_version(contract, side)})",
+             a.get(f"{side}_framing") or {})
+            for a in actors[:MAX_ACTORS] for side in ("old", "new")]
+    return _framing_bars(bars, "Actor framing, old and new") if bars else None
+
+
+def _framing_bars(bars: list[tuple[str, Mapping[str, float]]], title: str) -> bytes:
+    """Horizontal bars, top to bottom in the given order, stacked by framing category."""
+    categories = sorted({c for _, framing in bars for c in framing})
+    bars = list(reversed(bars))  # barh draws bottom-up
     fig, ax = _figure(len(bars) * 0.32 + 1.9)
     left = [0.0] * len(bars)
     for i, category in enumerate(categories):
-        shares = [float((a.get(f"{side}_framing") or {}).get(category) or 0) for a, side in bars]
+        shares = [float(framing.get(category) or 0) for _, framing in bars]
         ax.barh(range(len(bars)), shares, left=left, height=0.8,
                 color=PALETTE[i % len(PALETTE)], label=label(category, 24))
         left = [x + s for x, s in zip(left, shares)]
-    ax.set_yticks(range(len(bars)), [f"{label(a.get('actor'), 30)} ({_version(contract, side)})"
-                                     for a, side in bars])
+    ax.set_yticks(range(len(bars)), [name for name, _ in bars])
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of mentions by framing")
-    ax.set_title("Actor framing, old and new")
-    fig.legend(loc="outside lower center", ncol=min(len(categories), 5), frameon=False)
+    ax.set_title(title)
+    if categories:
+        fig.legend(loc="outside lower center", ncol=min(len(categories), 5), frameon=False)
     return _png(fig)
+
+
+def series_charts(contracts: list[Mapping[str, Any]], names: list[str]) -> dict[str, bytes]:
+    """``{"trajectories": png, "framing": png}`` for a series of consecutive pair contracts."""
+    out = {}
+    trajectories = _trajectory_chart(contracts, names)
+    if trajectories is not None:
+        out["trajectories"] = trajectories
+    framing = _series_framing_chart(contracts, names)
+    if framing is not None:
+        out["framing"] = framing
+    return out
+
+
+@_default_style
+def _trajectory_chart(contracts: list[Mapping[str, Any]], names: list[str]) -> bytes | None:
+    from .series import trajectory_series
+
+    series = trajectory_series(contracts)
+    if not series:
+        return None
+    fig, ax = _figure(4.5)
+    for i, (term, rates) in enumerate(series.items()):
+        points = [(x, y) for x, y in enumerate(rates) if isinstance(y, (int, float))]
+        ax.plot([x for x, _ in points], [y for _, y in points], marker="o",
+                color=PALETTE[i % len(PALETTE)], label=label(term, 30))
+    ax.set_xticks(range(len(names)), [label(n, 20) for n in names])
+    ax.set_ylabel("occurrences per 10,000 words")
+    ax.set_title("Term-rate trajectories")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return _png(fig)
+
+
+@_default_style
+def _series_framing_chart(contracts: list[Mapping[str, Any]], names: list[str]) -> bytes | None:
+    framing: dict[str, dict[int, Mapping[str, float]]] = {}
+    mentions: dict[str, int] = {}
+    for i, contract in enumerate(contracts):
+        for actor in contract.get("actors", []):
+            name = str(actor.get("actor"))
+            found = framing.setdefault(name, {})
+            found.setdefault(i, actor.get("old_framing") or {})
+            found[i + 1] = actor.get("new_framing") or {}
+            mentions[name] = mentions.get(name, 0) + (actor.get("new_mentions") or 0)
+    top = sorted(framing, key=lambda a: (-mentions[a], a))[:MAX_ACTORS // 2 or 1]
+    bars = [(f"{label(a, 30)} ({label(names[i], 20)})", framing[a].get(i) or {})
+            for a in top for i in range(len(names))]
+    if not any(f for _, f in bars):
+        return None
+    return _framing_bars(bars, "Actor framing across versions")
 
 
 def _figure(height: float):

@@ -1,0 +1,150 @@
+"""The series report: N dated versions as consecutive pair reports plus one index.
+
+Input is the list of pair contracts for consecutive versions (v1→v2, v2→v3, ...), exactly what
+``write_reports`` renders one by one. The index links every pair report and adds what only a
+series shows: the version in which each term and actor first appears, term-rate trajectories
+across all versions, and each actor's framing over time (table and chart).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import atomic
+from ..errors import InputError
+from . import charts as chart_module
+from .markdown import cell, table
+from .markup import md_text
+
+MAX_TRAJECTORIES = 8
+FIRST_APPEARANCES = 15  # rows per version in the first-appearance table
+
+
+def versions(contracts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The documents of the series in order: the first pair's old, then every pair's new."""
+    if not contracts:
+        raise InputError("a series needs at least one pair of versions")
+    return [contracts[0]["old"]] + [c["new"] for c in contracts]
+
+
+def _name(doc: Mapping[str, Any]) -> str:
+    return str(doc.get("date") or doc.get("title") or "?")
+
+
+def _per_version(contracts: Sequence[Mapping[str, Any]], table_name: str, key: str,
+                 old_field: str, new_field: str) -> dict[str, dict[int, Any]]:
+    """``{item: {version index: value}}`` from each pair's old/new columns (later pairs win)."""
+    out: dict[str, dict[int, Any]] = {}
+    for i, contract in enumerate(contracts):
+        for row in contract.get(table_name, []):
+            values = out.setdefault(str(row[key]), {})
+            values.setdefault(i, row.get(old_field))
+            values[i + 1] = row.get(new_field)
+    return out
+
+
+def first_appearances(contracts: Sequence[Mapping[str, Any]], table_name: str, key: str,
+                      old_field: str, new_field: str) -> dict[str, int]:
+    """The index of the first version in which each term/actor is counted at least once."""
+    counts = _per_version(contracts, table_name, key, old_field, new_field)
+    return {item: min(i for i, n in found.items() if n) for item, found in counts.items()
+            if any(n for n in found.values())}
+
+
+def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence[str],
+                    charts: Mapping[str, str] | None = None) -> str:
+    docs, charts = versions(contracts), charts or {}
+    names = [_name(d) for d in docs]
+    title = md_text(str(docs[-1].get("title") or "Series"))
+    lines = [f"# {title}: {md_text(names[0])} to {md_text(names[-1])}", "",
+             f"{len(docs)} versions, {len(contracts)} consecutive comparisons.", "",
+             "## Versions", ""]
+    lines += table(["Version", "Title", "Words", "Passages", "sha256"],
+                   [[cell(names[i]), cell(d.get("title")), cell(d.get("words")),
+                     str(len(d.get("passages", []))), f"`{str(d.get('sha256', ''))[:12]}`"]
+                    for i, d in enumerate(docs)])
+    lines += ["## Pair reports", ""]
+    lines += [f"- [{md_text(names[i])} → {md_text(names[i + 1])}]({link})"
+              for i, link in enumerate(pair_links)]
+    lines += ["", *_first_terms(contracts, names), *_trajectories(charts),
+              *_framing_table(contracts, names, charts)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _first_terms(contracts: Sequence[Mapping[str, Any]], names: list[str]) -> list[str]:
+    first = first_appearances(contracts, "terms", "term", "old_count", "new_count")
+    actors = first_appearances(contracts, "actors", "actor", "old_mentions", "new_mentions")
+    lines = ["## First appearances", ""]
+    rows = []
+    for index in range(1, len(names)):
+        terms = sorted(t for t, i in first.items() if i == index)[:FIRST_APPEARANCES]
+        who = sorted(a for a, i in actors.items() if i == index)
+        rows.append([cell(names[index]), ", ".join(cell(t) for t in terms) or "—",
+                     ", ".join(cell(a) for a in who) or "—"])
+    return lines + table(["Version", "New terms", "New actors"], rows)
+
+
+def _trajectories(charts: Mapping[str, str]) -> list[str]:
+    if "trajectories" not in charts:
+        return []
+    return ["## Term-rate trajectories", "",
+            f"![Term rates per 10,000 words across versions]({charts['trajectories']})", ""]
+
+
+def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
+                   charts: Mapping[str, str]) -> list[str]:
+    dominant = _per_version(contracts, "actors", "actor", "old_dominant", "new_dominant")
+    if not dominant:
+        return []
+    rows = [[cell(actor)] + [cell(found.get(i) or "—") for i in range(len(names))]
+            for actor, found in sorted(dominant.items())]
+    lines = ["## Actor framing over time", ""]
+    if "framing" in charts:
+        lines += [f"![Actor framing across versions]({charts['framing']})", ""]
+    return lines + table(["Actor"] + [cell(n) for n in names], rows)
+
+
+def trajectory_series(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[float | None]]:
+    """Rates per 10k words across all versions for the terms whose rate moved most."""
+    rates = _per_version(contracts, "terms", "term", "old_per_10k", "new_per_10k")
+    count = len(contracts) + 1
+
+    def spread(values: dict[int, Any]) -> float:
+        known = [v for v in values.values() if isinstance(v, (int, float))]
+        return max(known) - min(known) if known else 0.0
+
+    ranked = sorted(rates, key=lambda t: (-spread(rates[t]), t))[:MAX_TRAJECTORIES]
+    return {t: [rates[t].get(i) for i in range(count)] for t in ranked if spread(rates[t]) > 0}
+
+
+def write_series(contracts: list[dict], output_dir: Path, formats: str | list[str] = "md,html",
+                 ) -> list[Path]:
+    """Pair reports for each consecutive pair, series charts and an index, under output_dir."""
+    from . import parse_formats, report_base, write_reports
+
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    chosen = parse_formats(formats, output_dir / "index")
+    written: list[Path] = []
+    bases = []
+    for contract in contracts:
+        written += write_reports(contract, output_dir, chosen)
+        bases.append(report_base(contract, output_dir).name)
+    names = [_name(d) for d in versions(contracts)]
+    pngs = chart_module.series_charts(contracts, names)
+    if "md" in chosen:
+        files = {k: f"series-{k}.png" for k in sorted(pngs)}
+        written += [atomic.write_bytes(output_dir / f, pngs[k]) for k, f in files.items()]
+        text = series_markdown(contracts, [f"{b}.md" for b in bases], files)
+        written.append(atomic.write_text(output_dir / "index.md", text))
+    if "html" in chosen:
+        from .html import data_uri, markdown_to_html, page
+
+        sources = {k: data_uri(v) for k, v in pngs.items()}
+        text = series_markdown(contracts, [f"{b}.html" for b in bases], sources)
+        body = markdown_to_html(text)
+        title = f"concept-diff: {names[0]} … {names[-1]}"
+        written.append(atomic.write_text(output_dir / "index.html", page(title, body)))
+    return written

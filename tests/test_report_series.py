@@ -1,0 +1,74 @@
+"""The series index: pair reports linked, first appearances, trajectories, framing over time."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+from report_fixtures import make_contract, parse
+
+from concept_diff.errors import InputError
+from concept_diff.report.series import first_appearances, trajectory_series, write_series
+
+
+def _chain() -> list[dict]:
+    """2010→2015 (the fixture) and 2015→2020, where one term spreads and another appears."""
+    first = make_contract()
+    second = make_contract()
+    second["old"] = copy.deepcopy(first["new"])
+    second["new"] = copy.deepcopy(first["new"])
+    second["new"].update(date="2020", title="Strategic Concept 2020", sha256="c" * 64)
+    second["alignment"] = [{"kind": "unchanged", "old": [p["id"]], "new": [p["id"]],
+                            "similarity": 1.0, "lexical": 1.0, "redline": []}
+                           for p in first["new"]["passages"]]
+    second["terms"] = [
+        {"term": "euro-atlantic security", "old_count": 3, "new_count": 9, "old_per_10k": 14.2,
+         "new_per_10k": 40.0, "keyness": 5.0, "p_value": 0.02, "log_ratio": 1.5, "status": "up"},
+        {"term": "resilience", "old_count": 0, "new_count": 4, "old_per_10k": 0.0,
+         "new_per_10k": 18.0, "keyness": 7.0, "p_value": 0.01, "log_ratio": None,
+         "status": "new"},
+    ]
+    second["headlines"] = []
+    for actor in second["actors"]:
+        actor["evidence"] = []
+    return [first, second]
+
+
+def test_first_appearance_is_the_first_version_counting_it() -> None:
+    found = first_appearances(_chain(), "terms", "term", "old_count", "new_count")
+    assert found["arms control"] == 0
+    assert found["euro-atlantic security"] == 1
+    assert found["resilience"] == 2
+
+
+def test_trajectories_follow_each_term_across_versions() -> None:
+    series = trajectory_series(_chain())
+    assert next(iter(series)) == "euro-atlantic security"  # the widest spread ranks first
+    assert series["euro-atlantic security"] == [0.0, 14.2, 40.0]
+    assert series["arms control"] == [11.1, 0.0, None]  # not in the second pair's table
+
+
+def test_write_series_links_every_pair_report_and_is_deterministic(tmp_path: Path) -> None:
+    written = write_series(_chain(), tmp_path / "a")
+    names = sorted(p.name for p in written)
+    for name in ("2010-vs-2015.md", "2015-vs-2020.md", "2010-vs-2015.html", "index.md",
+                 "index.html", "series-trajectories.png", "series-framing.png"):
+        assert name in names
+    index = (tmp_path / "a" / "index.md").read_text(encoding="utf-8")
+    links = [c.attrs["href"] for t in parse(index) for c in (t.children or [])
+             if c.type == "link_open"]
+    assert sorted(links) == ["2010-vs-2015.md", "2015-vs-2020.md"]
+    assert all((tmp_path / "a" / link).is_file() for link in links)
+    assert re.search(r"\| 2020 \| resilience \|", index)
+    html = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2015-vs-2020.html"' in html and "<script" not in html
+    again = write_series(_chain(), tmp_path / "b")
+    for one, two in zip(written, again):
+        assert one.read_bytes() == two.read_bytes(), one.name
+
+
+def test_an_empty_series_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        write_series([], tmp_path)
