@@ -10,6 +10,7 @@ Sentences and offsets are computed later, in ``build.build_document``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from .build import Block
 
-ENUMERATOR = re.compile(r"^(?:[IVXLC]{1,6}|[ivxlc]{1,6}|[A-Z]|\d{1,3}(?:\.\d{1,3})*)[.)]\s+\S")
+ENUMERATOR = re.compile(r"^(?:[IVXLC]{1,6}|[ivxlc]{1,6}|[A-Z]|\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
 BULLET = re.compile(r"^(?:[*•·▪◦‣–-]|[o0](?=\s+[A-Z]))\s+")
 _ROMAN = re.compile(r"^([IVXLC]{1,6}|[ivxlc]{1,6})[.)]\s")
 _LETTER = re.compile(r"^[A-Z][.)]\s")
@@ -27,9 +28,7 @@ _NUMBERED_PARA = re.compile(r"^(\d{1,3})(?:\.(?!\d)|\))?\s+(?=[\"“‘'(A-Z])")
 _FINAL_PUNCT = re.compile(r"[.,;!?][\"'”’)\]]*$")
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*")
 _CLOSING_QUOTE = re.compile(r"[\"”][)\]]*$")
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _MONTH_DATE = re.compile(
     r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE
 )
@@ -52,7 +51,7 @@ def is_heading_like(text: str) -> bool:
         return False
     if _MARKDOWN.match(text):
         return True
-    body = ENUMERATOR.sub("", text + " ", count=1).strip() if ENUMERATOR.match(text) else text
+    body = ENUMERATOR.sub("", text, count=1)
     words = _WORD.findall(body)
     if not words or len(words) > 18 or not (body[0].isupper() or body[0].isdigit()):
         return False
@@ -101,7 +100,7 @@ def _uses_bare_numbers(texts: Sequence[str]) -> bool:
     numbers = [
         int(m.group(1)) for t in texts if (m := re.match(r"^(\d{1,3})\s+[A-Z]", t)) and len(t) > 80
     ]
-    rising = sum(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+    rising = sum(b == a + 1 for a, b in itertools.pairwise(numbers))
     return rising >= 3 and rising >= 0.6 * (len(numbers) - 1)
 
 
@@ -111,7 +110,7 @@ def _is_attribution(text: str, previous: Block | None) -> bool:
         previous is not None
         and previous.kind == "passage"
         and bool(_CLOSING_QUOTE.search(previous.text))
-        and len(text.split()) <= 8
+        and len(text.split()) <= 12
     )
 
 

@@ -24,7 +24,7 @@ from ..segment import (
 from .clean import fix_ligatures, normalise_whitespace, vocabulary
 from .sniff import EXTENSIONS, SUPPORTED, decode_text, sniff_format
 
-__all__ = ["load_document", "load_text", "EXTENSIONS", "SUPPORTED"]
+__all__ = ["EXTENSIONS", "SUPPORTED", "load_document", "load_text"]
 
 
 def load_document(

@@ -13,6 +13,7 @@ list of facts about a particular corpus.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import unicodedata
@@ -101,7 +102,7 @@ def _footer_phrases(lines: Sequence[str]) -> list[str]:
     phrases = []
     for phrase, numbers in seen.items():
         digits = [int(n) for n in numbers if n.isdigit()]
-        rising = sum(b > a for a, b in zip(digits, digits[1:]))
+        rising = sum(b > a for a, b in itertools.pairwise(digits))
         if len(set(numbers)) >= 3 and len(digits) >= 3 and rising >= 0.8 * (len(digits) - 1):
             phrases.append(phrase)
     # keep the longest form: "National Security Strategy", not also "Security Strategy"
@@ -161,7 +162,7 @@ def _numbers_rise(lines: Sequence[str], where: Sequence[int]) -> bool:
     numbers = [tuple(int(n) for n in re.findall(r"\d+", lines[i])) for i in where]
     if len(set(numbers)) < 3 or not numbers[0]:
         return False
-    rising = sum(b > a for a, b in zip(numbers, numbers[1:]))
+    rising = sum(b > a for a, b in itertools.pairwise(numbers))
     return rising >= 0.8 * (len(numbers) - 1)
 
 
@@ -322,10 +323,10 @@ def _toc_key(line: str) -> str:
 
 
 def _is_prose(line: str) -> bool:
-    if len(line) > 130:
-        return True
-    sentence_end = ends_sentence(line) and not re.search(r"\s\.$", line)
-    return len(line.split()) >= 8 and sentence_end and title_case_ratio(line) < 0.6
+    """Running text (mostly lower-case words), as opposed to a contents entry."""
+    if _DOT_LEADER.search(line):
+        return False
+    return len(line) > 130 or (len(line.split()) >= 8 and title_case_ratio(line) < 0.5)
 
 
 def _entry_like(line: str) -> bool:
@@ -353,8 +354,12 @@ def find_toc(lines: Sequence[str]) -> set[int]:
         if _DOT_LEADER.search(line) and re.search(r"\d\s*$|(?:\.\s?){4,}\s*\d", line):
             toc.add(i)
     starts = [i for i, line in enumerate(lines) if _CONTENTS_TITLE.match(line)]
-    for start in starts + sorted(toc):
+    covered = -1
+    for start in sorted(set(starts) | toc):
         toc.add(start)
+        if start <= covered:
+            continue
+        covered = start
         first_key = ""
         for i in range(start + 1, min(len(lines), start + 150)):
             line = lines[i]
@@ -369,6 +374,7 @@ def find_toc(lines: Sequence[str]) -> set[int]:
                 break  # a heading followed by prose is the body, not an entry
             first_key = first_key or key
             toc.add(i)
+            covered = i
     return toc
 
 
@@ -411,7 +417,7 @@ def _wrap_width(blocks: Sequence[Sequence[str]]) -> float | None:
     samples = [
         len(a)
         for block in blocks
-        for a, b in zip(block, block[1:])
+        for a, b in itertools.pairwise(block)
         if 30 <= len(a) <= 160 and not ends_sentence(a) and _CONTINUATION.match(b)
     ]
     return statistics.median(samples) if len(samples) >= 5 else None

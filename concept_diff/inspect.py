@@ -1,0 +1,132 @@
+"""`concept-diff inspect`: what was loaded from a file or a corpus folder, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import InputError
+from .model import Document
+
+_FIRST_WORDS = 12
+
+
+def inspect_path(path: str | Path, *, passages: bool = False, as_json: bool = False) -> str:
+    """Describe one document, or every document of a corpus folder / corpus.toml in date order."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file or directory", path)
+    if path.is_dir() or path.name == "corpus.toml":
+        documents = corpus_documents(path)
+        if as_json:
+            payload = {"corpus": str(path), "documents": [summary(d, passages) for d in documents]}
+            return json.dumps(payload, indent=2, ensure_ascii=False)
+        return "\n\n".join(describe(d, passages=passages) for d in documents)
+    from .load import load_document
+
+    document = load_document(path)
+    if as_json:
+        return json.dumps(summary(document, passages), indent=2, ensure_ascii=False)
+    return describe(document, passages=passages)
+
+
+def corpus_documents(path: Path) -> list[Document]:
+    """The series' documents by date (concept_diff.corpus; a plain folder scan until it exists)."""
+    try:
+        from .corpus import load_corpus
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}.corpus":
+            raise
+        load_corpus = None
+    if load_corpus is not None:
+        return list(load_corpus(path).documents())
+    if not path.is_dir():
+        raise InputError("corpus.toml needs concept_diff.corpus, which is not installed", path)
+    return _scan_folder(path)
+
+
+def _scan_folder(folder: Path) -> list[Document]:
+    from .load import EXTENSIONS, load_document
+    from .segment import date_from_path
+
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
+    dated = [p for p in files if date_from_path(p)]
+    files = dated or files  # a series names its versions YYYY[-MM[-DD]]-slug; notes are not one
+    if not files:
+        raise InputError("no documents (.txt .md .html .pdf .docx) in folder", folder)
+    documents = [load_document(p) for p in files]
+    return sorted(documents, key=lambda d: (d.date or "", d.source))
+
+
+def summary(document: Document, passages: bool = False) -> dict:
+    """The facts `inspect` shows, as a JSON-ready dict."""
+    data = {
+        "source": document.source,
+        "title": document.title,
+        "date": document.date,
+        "format": document.format,
+        "sha256": document.sha256,
+        "words": document.words,
+        "sections": len(document.sections),
+        "passages": len(document.passages),
+        "sentences": document.sentence_count,
+        "cleanup": document.cleanup.to_dict(),
+    }
+    if passages:
+        data["passage_list"] = [
+            {
+                "id": p.id,
+                "label": p.label,
+                "section": p.section,
+                "words": p.words,
+                "sentences": len(p.sentences),
+                "first_words": first_words(p.text),
+            }
+            for p in document.passages
+        ]
+    return data
+
+
+def first_words(text: str, count: int = _FIRST_WORDS) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def describe(document: Document, *, passages: bool = False) -> str:
+    """Plain-text report of one document."""
+    lines = [
+        document.source,
+        f"  title:     {document.title}",
+        f"  date:      {document.date or '(unknown)'}",
+        f"  format:    {document.format}   sha256 {document.sha256[:16]}…",
+        f"  words:     {document.words:,}",
+        f"  sections:  {len(document.sections):,}",
+        f"  passages:  {len(document.passages):,}",
+        f"  sentences: {document.sentence_count:,}",
+        *_cleanup_lines(document),
+    ]
+    if passages:
+        lines.append("  passages:")
+        lines.extend(_passage_line(p) for p in document.passages)
+    return "\n".join(lines)
+
+
+def _cleanup_lines(document: Document) -> list[str]:
+    report = document.cleanup
+    lines = ["  clean-up:"]
+    if report.header_footer_counts:
+        lines.append(f"    running headers/footers removed: {report.header_footer_lines} lines")
+        lines.extend(f"      {count:>3} × {line}" for line, count in report.header_footer_counts.items())
+    lines.append(f"    page numbers removed:  {report.page_numbers}")
+    lines.append(f"    table-of-contents lines removed: {len(report.toc_lines)}")
+    lines.append(f"    line-break hyphens joined: {report.hyphen_joins}")
+    lines.append(f"    ligatures replaced:    {report.ligatures}")
+    lines.append(f"    letter-spaced runs closed: {report.letterspaced}")
+    lines.append(f"    hard-wrapped lines rejoined: {report.rejoined_lines}")
+    return lines
+
+
+def _passage_line(passage) -> str:
+    label = f"[{passage.label}]" if passage.label else ""
+    section = f"§ {passage.section[:40]}" if passage.section else ""
+    return f"    {passage.id:>5} {label:>6} {section:<43} {first_words(passage.text)}"
