@@ -61,7 +61,7 @@ def _title(refs: Refs) -> list[str]:
         f"({md_text(refs.version('old'))}, {_num(old.get('words'), ',')} words, "
         f"{len(old.get('passages', []))} passages) with **{md_text(new.get('title') or 'new')}** "
         f"({md_text(refs.version('new'))}, {_num(new.get('words'), ',')} words, "
-        f"{len(new.get('passages', []))} passages). Passages aligned by meaning: "
+        f"{len(new.get('passages', []))} passages). Aligned by meaning, the passages fall into "
         f"{_kind_counts(refs.contract)}."
     )
     return [heading, "", summary, ""]
