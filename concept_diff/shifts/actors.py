@@ -30,11 +30,14 @@ from .gazetteer import Actor, blockers, known_actors
 from .text import iter_sentences
 
 ORG_NOUNS = frozenset(
-    """Organization Organisation Union Nations Alliance Council Agency Group Front Army Party
-    Movement Brigade Brigades Court Bank Fund Forum Community Association League Coalition
-    Commission State Network Committee Federation Militia Cartel Emirate Caliphate""".split()
+    {
+        "Agency", "Alliance", "Army", "Association", "Bank", "Brigade", "Brigades", "Caliphate",
+        "Cartel", "Coalition", "Commission", "Committee", "Community", "Council", "Court",
+        "Emirate", "Federation", "Forum", "Front", "Fund", "Group", "League", "Militia", "Movement",
+        "Nations", "Network", "Organisation", "Organization", "Party", "State", "Union"
+    }
 )
-_CONNECTORS = frozenset("of and the for in on de al".split())
+_CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
 _CAP_WORD = re.compile(r"[A-Z][\w'’-]*")
 _NAME_RUN = re.compile(

@@ -4,6 +4,8 @@ Terms are n-grams of 1-3 lemmas inside one sentence whose first and last words a
 words ("rule of law" counts, "of the" does not). A term is kept when it recurs (at least
 ``min_count`` times in one version). A shorter n-gram that only ever occurs inside one longer
 kept n-gram (same counts in both versions) is dropped in favour of the longer one.
+Columns ``old_family``/``new_family`` count every form of a single word's family (crude stem),
+so a headline can tell "preemption" vanishing with all its forms from a mere change of form.
 
 Keyness is Dunning's log-likelihood G2 (signed: positive = relatively more in the new
 version) with its chi-square (1 dof) p-value, plus the log2 ratio of rates with 0.5 added to
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Document
-from .text import is_stop, iter_sentences, lemma, tokens
+from .text import is_stop, iter_sentences, lemma, stem, tokens
 
 COLUMNS = [
     "term", "old_count", "new_count", "old_per_10k", "new_per_10k",
@@ -86,6 +88,15 @@ def _drop_subsumed(old: Counter, new: Counter, kept: set[str]) -> set[str]:
     return kept - subsumed
 
 
+def _family_counts(counts: Counter) -> Counter:
+    """Occurrences of each word family (single words only), e.g. all forms of "preempt"."""
+    families: Counter = Counter()
+    for key, count in counts.items():
+        if " " not in key:
+            families[stem(key)] += count
+    return families
+
+
 def _status(old_count: int, new_count: int, keyness: float, p: float, min_count: int) -> str:
     if old_count == 0 and new_count >= min_count:
         return "new"
@@ -129,6 +140,9 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
             ),
         }
     )
+    old_family, new_family = _family_counts(old_counts), _family_counts(new_counts)
+    frame["old_family"] = [old_family[stem(k)] if " " not in k else old_counts[k] for k in keys]
+    frame["new_family"] = [new_family[stem(k)] if " " not in k else new_counts[k] for k in keys]
     frame["status"] = [
         _status(o, n, k, p, min_count)
         for o, n, k, p in zip(frame.old_count, frame.new_count, frame.keyness, frame.p_value)
@@ -159,7 +173,7 @@ def first_sentences(doc: Document, key: str, limit: int = 1) -> list[tuple[str, 
 
 def top_terms(frame: pd.DataFrame, limit: int = 200) -> pd.DataFrame:
     """The JSON cut: terms whose status is not "same", by absolute keyness, at most ``limit``."""
-    changed = frame[frame.status != "same"]
+    changed = frame[frame.status != "same"].drop(columns=["old_family", "new_family"])
     return changed.head(limit).reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 
 from ..model import Document
 
@@ -18,26 +19,20 @@ _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 STOP_WORDS = frozenset(
-    """
-a about above across after again against all almost also although always am among an and
-another any anyone anything are around as at be became because become becomes been before
-being below between both but by can cannot could did do does doing done down during each
-either else enough etc even ever every few for from further had has have having he her here
-hers herself him himself his how however i if in into is it its itself just least less like
-made make makes many may me might more most much must my myself neither never no nor not now
-of off often on once one only onto or other others otherwise our ours ourselves out over own
-per perhaps rather same several shall she should since so some still such than that the their
-theirs them themselves then there therefore these they this those though through thus to too
-toward towards under until up upon us very via was we well were what whatever when where
-whether which while who whom whose why will with within without would yet you your yours
-yourself yourselves also s t ii iii iv vi vii viii ix x
-""".split()
+    line.strip()
+    for line in resources.files("concept_diff").joinpath("data", "stopwords.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
 )
 
 # Words whose final -s is not a plural; a short generic list, not tied to any corpus.
 _NOT_PLURAL = frozenset(
-    "news series species means arms physics politics economics mathematics ethics "
-    "thus has was is this its his hers ours yours gas bus bias chaos atlas alias".split()
+    {
+        "alias", "arms", "atlas", "bias", "bus", "chaos", "economics", "ethics", "gas", "has",
+        "hers", "his", "is", "its", "mathematics", "means", "news", "ours", "physics", "politics",
+        "series", "species", "this", "thus", "was", "yours"
+    }
 )
 
 
@@ -60,9 +55,27 @@ def lemma(token: str) -> str:
     return word[:-1]
 
 
+_SUFFIXES = (
+    "ively", "ations", "ation", "ions", "ion", "ives", "ive", "ingly", "ings", "ing",
+    "edly", "ed", "ments", "ment", "ly", "ers", "er", "es", "s",
+)
+
+
+def stem(word: str) -> str:
+    """A crude word-family key ("preemption", "preemptive", "preempt" -> "preempt").
+
+    Used only to ask whether any form of a word survives in the other version.
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def tokens(text: str) -> list[str]:
     """Surface tokens of a text (lower-cased), ligatures folded."""
-    return [match.group(0).lower() for match in _TOKEN.finditer(normalise(text))]
+    text = normalise(text).replace("’", "'")
+    return [match.group(0).lower() for match in _TOKEN.finditer(text)]
 
 
 def token_spans(text: str) -> list[tuple[int, int, str]]:

@@ -1,0 +1,201 @@
+"""Put terms, actors, framing and headlines together for one pair of versions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import Document
+from . import headlines as hl
+from .actors import Matcher, Mention, detect_actors, find_mentions, parse_actor_specs
+from .framing import Framing, FramingScorer, distribution, dominant, js_distance, load_framing
+from .terms import term_table, top_terms
+from .text import words_in
+
+SELF_RATIO = 3.0  # the author: named at least this many times more than any other actor
+QUOTE_WORDS = 60  # evidence longer than this is cut (as an exact substring) around the mention
+JSON_TERMS = 200  # terms in the JSON contract: status != "same", by |keyness|
+
+
+@dataclass
+class Shifts:
+    """What changed between two versions: terms, actors and their framing, headlines."""
+
+    terms: pd.DataFrame
+    actors: list[dict]
+    headlines: list[dict]
+    framing: Framing
+    _mentions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def mentions(self, actor: str) -> pd.DataFrame:
+        """Every sentence naming the actor (version, passage, sentence, quote, label, scores)."""
+        frame = self._mentions
+        if frame.empty:
+            return frame
+        return frame[frame.actor == actor].reset_index(drop=True)
+
+    def actor(self, name: str) -> dict | None:
+        return next((a for a in self.actors if a["actor"] == name), None)
+
+    def to_dict(self, max_terms: int = JSON_TERMS) -> dict[str, Any]:
+        """The JSON contract's `terms`, `actors` and `headlines`."""
+        terms = top_terms(self.terms, max_terms).drop(columns="lemma")
+        records = [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in terms.to_dict(orient="records")
+        ]
+        return {"terms": records, "actors": self.actors, "headlines": self.headlines}
+
+
+def analyse(
+    old: Document,
+    new: Document,
+    alignment: Any = None,
+    embedder: Any = None,
+    *,
+    actors: list[str] | str | Path | None = None,
+    framing: str | Path | None = None,
+) -> Shifts:
+    """Terms, actors with their framing, and ranked headlines for ``old`` → ``new``.
+
+    ``alignment`` is accepted for callers that have one; sections are compared by heading.
+    """
+    del alignment  # sections are matched by heading text, which needs no alignment
+    if embedder is None:
+        from ..embed import get_embedder
+
+        embedder = get_embedder()
+    spec = load_framing(framing)
+    terms = term_table(old, new)
+    actor_list = detect_actors([old, new], parse_actor_specs(actors))
+    matcher = Matcher(actor_list)
+    mentions = find_mentions(old, "old", matcher) + find_mentions(new, "new", matcher)
+    scorer = FramingScorer(spec, embedder)
+    probs = scorer.probabilities([(m.text, m.spans) for m in mentions])
+    frame = _mention_frame(mentions, probs, spec)
+    records = _actor_records(actor_list, mentions, probs, spec, (old, new))
+    self_actor = _self_actor(records)
+    for record in records:
+        record["self"] = record["actor"] == self_actor
+    headlines = _headlines(records, terms, old, new, spec)
+    return Shifts(terms=terms, actors=records, headlines=headlines, framing=spec, _mentions=frame)
+
+
+def _mention_frame(mentions: list[Mention], probs: np.ndarray, spec: Framing) -> pd.DataFrame:
+    keys = spec.keys
+    rows = []
+    for mention, p in zip(mentions, probs):
+        row = {
+            "actor": mention.actor,
+            "version": mention.version,
+            "passage": mention.passage,
+            "sentence": mention.sentence,
+            "quote": mention.text,
+            "aliases": "|".join(mention.aliases),
+            "label": keys[int(np.argmax(p))],
+        }
+        row.update({key: round(float(v), 4) for key, v in zip(keys, p)})
+        rows.append(row)
+    columns = ["actor", "version", "passage", "sentence", "quote", "aliases", "label", *keys]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _actor_records(actor_list, mentions, probs, spec: Framing, docs) -> list[dict]:
+    keys = spec.keys
+    by_actor: dict[str, list[int]] = defaultdict(list)
+    for i, mention in enumerate(mentions):
+        by_actor[mention.actor].append(i)
+    expansions = {a.name: a.expansion for a in actor_list}
+    kinds = {a.name: a.kind for a in actor_list}
+    records = []
+    for name, indices in by_actor.items():
+        versions = {v: [i for i in indices if mentions[i].version == v] for v in ("old", "new")}
+        labels = {v: [keys[int(np.argmax(probs[i]))] for i in idx] for v, idx in versions.items()}
+        shares = {v: distribution(labels[v], keys) for v in versions}
+        dominants = {v: dominant(shares[v], keys) for v in versions}
+        both = versions["old"] and versions["new"]
+        evidence = [
+            _best_evidence(mentions, probs, versions[v], keys.index(dominants[v]), v, docs)
+            for v in ("old", "new")
+            if versions[v]
+        ]
+        records.append(
+            {
+                "actor": name,
+                "kind": kinds[name],
+                "expansion": expansions.get(name),
+                "aliases": sorted({a for i in indices for a in mentions[i].aliases}),
+                "old_mentions": len(versions["old"]),
+                "new_mentions": len(versions["new"]),
+                "old_framing": _rounded(shares["old"]),
+                "new_framing": _rounded(shares["new"]),
+                "old_dominant": dominants["old"],
+                "new_dominant": dominants["new"],
+                "shift": round(js_distance(shares["old"], shares["new"]), 4) if both else None,
+                "evidence": evidence,
+            }
+        )
+    records.sort(key=lambda r: (-(r["old_mentions"] + r["new_mentions"]), r["actor"]))
+    return records
+
+
+def _rounded(shares: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in shares.items()}
+
+
+def _best_evidence(mentions, probs, indices, column, version, docs) -> dict:
+    """The sentence that most clearly shows the version's dominant framing (ties: earliest)."""
+    best = max(indices, key=lambda i: (round(float(probs[i][column]), 6), -i))
+    mention = mentions[best]
+    return {"version": version, "passage": mention.passage, "quote": quote_around(mention)}
+
+
+def quote_around(mention: Mention, words: int = QUOTE_WORDS) -> str:
+    """The sentence, or for a very long one the part around the mention (still exact text)."""
+    text = mention.text
+    if len(text.split()) <= words:
+        return text
+    from .framing import _clip
+
+    clipped, _ = _clip(text, mention.spans, words // 2)
+    return clipped
+
+
+def _self_actor(records: list[dict]) -> str | None:
+    totals = sorted(
+        ((r["old_mentions"] + r["new_mentions"], r["actor"]) for r in records), reverse=True
+    )
+    if not totals:
+        return None
+    if len(totals) == 1 or totals[0][0] >= SELF_RATIO * totals[1][0]:
+        return totals[0][1] if totals[0][0] >= 10 else None
+    return None
+
+
+def _headlines(records, terms, old: Document, new: Document, spec: Framing) -> list[dict]:
+    labels = {c.key: c.label for c in spec.categories}
+    words = (max(words_in(old), 1), max(words_in(new), 1))
+    candidates: list[hl.Candidate] = []
+    first = {}
+    for record in records:
+        for version in ("old", "new"):
+            match = [e for e in record["evidence"] if e["version"] == version]
+            if match:
+                first[(version, record["actor"])] = match[0]
+    alias_lemmas: set[str] = set()
+    for record in records:
+        alias_lemmas |= hl.actor_lemmas(record["aliases"] + [record["actor"]])
+        if record["self"]:
+            continue
+        found = hl.framing_candidate(record, old, new, labels)
+        if found:
+            candidates.append(found)
+        candidates.extend(hl.presence_candidates(record, old, new, words, first))
+    candidates.extend(hl.term_candidates(terms, old, new, alias_lemmas, words))
+    candidates.extend(hl.section_candidates(old, new))
+    return hl.rank(candidates)

@@ -1,0 +1,216 @@
+"""How an actor is framed in each sentence that names it, and how that changes.
+
+A framing file (data/framing.toml, replaceable) defines categories by prototype statements
+and cue words. A sentence is scored with the actor masked, so the model judges what is said
+about the actor, not the actor's name: cosine similarity of the masked sentence to each
+category's prototypes plus a bonus for each cue word near the mention (see the file's header).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import InputError
+from .text import lemma, token_spans
+
+
+class Embedder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    prototypes: tuple[str, ...]
+    cues: tuple[tuple[str, ...], ...]  # each cue as a tuple of lemmas
+    bias: float = 0.0
+
+
+@dataclass(frozen=True)
+class Framing:
+    categories: tuple[Category, ...]
+    mask: str = "the country"
+    context: int = 30
+    window: int = 12
+    cue_weight: float = 0.06
+    max_cues: int = 3
+    temperature: float = 0.05
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.categories]
+
+    def label(self, key: str) -> str:
+        return next(c.label for c in self.categories if c.key == key)
+
+
+def _cue(text: str) -> tuple[str, ...]:
+    return tuple(lemma(word) for word in text.split())
+
+
+def load_framing(path: str | Path | None = None) -> Framing:
+    """The default framing categories, or a user's TOML file of the same shape."""
+    if path is None:
+        source = resources.files("concept_diff").joinpath("data", "framing.toml")
+        text, where = source.read_text(encoding="utf-8"), "framing.toml"
+    else:
+        try:
+            text, where = Path(path).read_text(encoding="utf-8"), str(path)
+        except (FileNotFoundError, IsADirectoryError) as error:
+            raise InputError("framing file not found", path) from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"framing file is not valid TOML: {error}", where) from error
+    return _framing_from(data, where)
+
+
+def _framing_from(data: dict, where: str) -> Framing:
+    table = data.get("categories")
+    if not isinstance(table, dict) or len(table) < 2:
+        raise InputError("framing file needs a [categories.NAME] table for 2+ categories", where)
+    categories = []
+    for key, spec in table.items():
+        prototypes = tuple(spec.get("prototypes", ()))
+        if not prototypes or not all(isinstance(p, str) for p in prototypes):
+            raise InputError(f"category {key!r} needs a list of prototype statements", where)
+        categories.append(
+            Category(
+                key=key,
+                label=str(spec.get("label", key)),
+                prototypes=prototypes,
+                cues=tuple(_cue(c) for c in spec.get("cues", ()) if c.strip()),
+                bias=float(spec.get("bias", 0.0)),
+            )
+        )
+    options = {k: data[k] for k in ("mask", "context", "window", "max_cues") if k in data}
+    floats = {k: float(data[k]) for k in ("cue_weight", "temperature") if k in data}
+    return Framing(categories=tuple(categories), **options, **floats)
+
+
+def mask_sentence(text: str, spans: tuple[tuple[int, int], ...], mask: str) -> str:
+    """The sentence with every mention of the actor replaced by the neutral mask."""
+    parts, position = [], 0
+    for start, end in sorted(spans):
+        parts.append(text[position:start])
+        parts.append(mask)
+        position = end
+    parts.append(text[position:])
+    masked = "".join(parts)
+    return masked[0].upper() + masked[1:] if masked.startswith(mask) else masked
+
+
+def _near_lemmas(text: str, spans, width: int) -> list[str]:
+    """Lemmas within ``width`` words of a mention (the mention itself left out)."""
+    words = token_spans(text)
+
+    def named(s: int, e: int) -> bool:
+        return any(s < b and e > a for a, b in spans)
+
+    hits = [i for i, (s, e, _) in enumerate(words) if named(s, e)]
+    if not hits:
+        return [lemma(w) for _, _, w in words]
+    return [
+        lemma(w) if not named(s, e) else "\0"
+        for i, (s, e, w) in enumerate(words)
+        if min(abs(i - h) for h in hits) <= width
+    ]
+
+
+def count_cues(lemmas: list[str], cues: tuple[tuple[str, ...], ...]) -> int:
+    count = 0
+    for cue in cues:
+        n = len(cue)
+        count += sum(1 for i in range(len(lemmas) - n + 1) if tuple(lemmas[i : i + n]) == cue)
+    return count
+
+
+def _clip(text: str, spans, words: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The part of a long sentence within ``words`` words of the first and last mention."""
+    tokens = token_spans(text)
+    if len(tokens) <= 2 * words + 1:
+        return text, spans
+    first = min(a for a, _ in spans)
+    last = max(b for _, b in spans)
+    before = [s for s, _, _ in tokens if s < first]
+    after = [e for _, e, _ in tokens if e > last]
+    start = before[-words] if len(before) >= words else 0
+    end = after[words - 1] if len(after) >= words else len(text)
+    shifted = tuple((a - start, b - start) for a, b in spans)
+    return text[start:end], shifted
+
+
+class FramingScorer:
+    """Scores mention sentences against the categories of a Framing with one embedder."""
+
+    def __init__(self, framing: Framing, embedder: Embedder):
+        self.framing = framing
+        self.embedder = embedder
+        self._prototypes = [
+            np.asarray(embedder.encode(list(c.prototypes)), dtype=np.float32)
+            for c in framing.categories
+        ]
+
+    def scores(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> np.ndarray:
+        """Raw scores, one row per (sentence, mention spans), one column per category."""
+        if not items:
+            return np.zeros((0, len(self.framing.categories)))
+        clipped = [_clip(text, spans, self.framing.context) for text, spans in items]
+        masked = [mask_sentence(text, spans, self.framing.mask) for text, spans in clipped]
+        vectors = np.asarray(self.embedder.encode(masked), dtype=np.float32)
+        result = np.zeros((len(items), len(self.framing.categories)))
+        for j, (category, protos) in enumerate(zip(self.framing.categories, self._prototypes)):
+            sims = np.sort(vectors @ protos.T, axis=1)[:, ::-1][:, :2]
+            result[:, j] = sims.mean(axis=1) + category.bias
+        for i, (text, spans) in enumerate(clipped):
+            near = _near_lemmas(text, spans, self.framing.window)
+            for j, category in enumerate(self.framing.categories):
+                cues = min(count_cues(near, category.cues), self.framing.max_cues)
+                result[i, j] += self.framing.cue_weight * cues
+        return result
+
+    def probabilities(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> np.ndarray:
+        raw = self.scores(items) / self.framing.temperature
+        raw -= raw.max(axis=1, keepdims=True) if len(raw) else 0
+        exp = np.exp(raw)
+        return exp / exp.sum(axis=1, keepdims=True) if len(exp) else exp
+
+    def labels(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> list[str]:
+        keys = self.framing.keys
+        return [keys[int(i)] for i in np.argmax(self.scores(items), axis=1)]
+
+
+def distribution(labels: list[str], keys: list[str]) -> dict[str, float]:
+    """Share of the mention sentences given each label (all zeros when there are none)."""
+    total = len(labels)
+    return {key: (labels.count(key) / total if total else 0.0) for key in keys}
+
+
+def js_distance(p: dict[str, float], q: dict[str, float]) -> float:
+    """Jensen–Shannon distance (base 2, so 0..1) between two distributions."""
+    keys = sorted(set(p) | set(q))
+    a = [p.get(k, 0.0) for k in keys]
+    b = [q.get(k, 0.0) for k in keys]
+    if not sum(a) or not sum(b):
+        return 0.0
+    m = [(x + y) / 2 for x, y in zip(a, b)]
+
+    def kl(x: list[float]) -> float:
+        return sum(xi * math.log2(xi / mi) for xi, mi in zip(x, m) if xi > 0)
+
+    return math.sqrt(max(0.0, (kl(a) + kl(b)) / 2))
+
+
+def dominant(shares: dict[str, float], keys: list[str]) -> str | None:
+    """The category with the largest share (ties: the earlier category in the file)."""
+    if not any(shares.values()):
+        return None
+    return max(keys, key=lambda k: (shares.get(k, 0.0), -keys.index(k)))

@@ -1,0 +1,287 @@
+"""Ranked findings with the quotes that back them.
+
+Every candidate gets a score in [0, ~1.3]; headlines are sorted by score (descending), then
+kind and subject, and numbered from 1. The scores:
+
+- framing_shift: JS distance x n/(n+3), n = the smaller number of mention sentences, plus
+  0.3 when the dominant category changes. Needs >= 3 mention sentences in each version.
+- actor_appears / actor_vanishes: 1 - exp(-n/4), n = mention sentences in the version that
+  has them (>= 2).
+- actor_rise / actor_fall: min(1, G2/40) x 0.9 on mention sentences per running word, when
+  p < 0.01 and the rate at least doubles or halves.
+- term_new / term_gone / term_up / term_down: min(1, |G2|/40) x 0.8, at most
+  ``TERMS_PER_KIND`` of each, terms that name a detected actor left to the actor headlines.
+  A new/gone single word scores on its whole word family and only when no form of it is
+  left in the other version. Term counts alone cannot tell a doctrine word from a generic
+  one, so the term quotas are generous: a rare vanished word ranks low but stays listed.
+- section_appears / section_vanishes: 0.1 + 0.5 x min(1, words/400) for a heading with no
+  counterpart (string similarity < 0.75) in the other version.
+
+The self actor (the one named far more than any other: the author) gets no actor headlines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..model import Document
+from .terms import first_sentences, g2, p_value
+from .text import lemma, stem, tokens
+
+TERMS_PER_KIND = {"new": 50, "gone": 50, "up": 12, "down": 12}
+MAX_HEADLINES = 150
+MIN_FRAMING_MENTIONS = 3
+
+
+@dataclass
+class Candidate:
+    kind: str
+    subject: str
+    summary: str
+    score: float
+    evidence: list[dict] = field(default_factory=list)
+
+
+def _ev(version: str, passage: str, quote: str) -> dict:
+    return {"version": version, "passage": passage, "quote": quote}
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+# --- actors --------------------------------------------------------------------------------
+
+
+def framing_candidate(actor: dict, old: Document, new: Document, labels: dict) -> Candidate | None:
+    n_old, n_new = actor["old_mentions"], actor["new_mentions"]
+    if min(n_old, n_new) < MIN_FRAMING_MENTIONS or actor["shift"] is None:
+        return None
+    before, after = actor["old_dominant"], actor["new_dominant"]
+    changed = before != after
+    n = min(n_old, n_new)
+    score = actor["shift"] * n / (n + 3) + (0.3 if changed else 0.0)
+    if not changed and actor["shift"] < 0.2:
+        return None
+    gains = {k: actor["new_framing"][k] - actor["old_framing"].get(k, 0.0) for k in labels}
+    toward = max(sorted(gains), key=lambda k: gains[k])
+    name = actor["actor"]
+    if changed:
+        summary = (
+            f"{name} is framed mainly as {labels[after]} in {new.version} "
+            f"({_pct(actor['new_framing'][after])} of {n_new} sentences naming it), "
+            f"against {labels[before]} in {old.version} "
+            f"({_pct(actor['old_framing'][before])} of {n_old})."
+        )
+    else:
+        summary = (
+            f"{name}'s framing moves toward {labels[toward]} between {old.version} and "
+            f"{new.version} ({_pct(actor['old_framing'].get(toward, 0))} → "
+            f"{_pct(actor['new_framing'][toward])} of sentences naming it); "
+            f"{labels[after]} stays dominant."
+        )
+    return Candidate("framing_shift", name, summary, score, list(actor["evidence"]))
+
+
+def presence_candidates(
+    actor: dict, old: Document, new: Document, words: tuple[int, int], first: dict
+) -> list[Candidate]:
+    name, n_old, n_new = actor["actor"], actor["old_mentions"], actor["new_mentions"]
+    label = f"{name} ({actor['expansion']})" if actor.get("expansion") else name
+    if n_old == 0 and n_new >= 2:
+        summary = (
+            f"{label} first appears in {new.version}: named in {n_new} sentences, "
+            f"none in {old.version}."
+        )
+        ev = _unique([first[("new", name)], *actor["evidence"]])
+        return [Candidate("actor_appears", name, summary, 1 - math.exp(-n_new / 4), ev)]
+    if n_new == 0 and n_old >= 2:
+        summary = (
+            f"{label} is no longer named in {new.version}, after {n_old} sentences "
+            f"in {old.version}."
+        )
+        ev = _unique([first[("old", name)], *actor["evidence"]])
+        return [Candidate("actor_vanishes", name, summary, 1 - math.exp(-n_old / 4), ev)]
+    if n_old == 0 or n_new == 0:
+        return []
+    return _rate_candidate(actor, old, new, words, first)
+
+
+def _rate_candidate(actor, old, new, words, first) -> list[Candidate]:
+    name, n_old, n_new = actor["actor"], actor["old_mentions"], actor["new_mentions"]
+    old_words, new_words = words
+    import numpy as np
+
+    value = float(g2(np.array([n_new]), np.array([n_old]), new_words, old_words)[0])
+    rate_old, rate_new = 1e4 * n_old / old_words, 1e4 * n_new / new_words
+    if p_value(value) >= 0.01 or not (rate_new >= 2 * rate_old or rate_old >= 2 * rate_new):
+        return []
+    kind = "actor_rise" if rate_new > rate_old else "actor_fall"
+    verb = "rise" if kind == "actor_rise" else "fall"
+    summary = (
+        f"Sentences naming {name} {verb} from {n_old} ({rate_old:.1f} per 10,000 words) "
+        f"in {old.version} to {n_new} ({rate_new:.1f} per 10,000 words) in {new.version}."
+    )
+    evidence = [first[("old", name)], first[("new", name)]]
+    return [Candidate(kind, name, summary, min(1.0, value / 40) * 0.9, evidence)]
+
+
+def _unique(evidence: list[dict]) -> list[dict]:
+    seen, result = set(), []
+    for item in evidence:
+        key = (item["version"], item["passage"], item["quote"])
+        if key not in seen:
+            seen.add(key)
+            result.append(item)
+    return result
+
+
+# --- terms ---------------------------------------------------------------------------------
+
+_TERM_TEXT = {
+    "new": "“{t}” appears in {new} ({n} times, {rn:.1f} per 10,000 words); {old} never uses it.",
+    "gone": "“{t}” disappears: {o} times in {old} ({ro:.1f} per 10,000 words), none in {new}.",
+    "up": "“{t}” rises from {ro:.1f} to {rn:.1f} per 10,000 words ({o} → {n} times) "
+    "between {old} and {new}.",
+    "down": "“{t}” falls from {ro:.1f} to {rn:.1f} per 10,000 words ({o} → {n} times) "
+    "between {old} and {new}.",
+}
+
+
+def term_candidates(
+    terms: pd.DataFrame,
+    old: Document,
+    new: Document,
+    actor_lemmas: set[str],
+    words: tuple[int, int],
+) -> list[Candidate]:
+    candidates = []
+    for status, text in _TERM_TEXT.items():
+        rows = [_term_row(row, status, words) for row in terms[terms.status == status].itertuples()]
+        rows = sorted((r for r in rows if r), key=lambda r: (-r[0], r[1].term))
+        chosen: list[str] = []
+        for score, row in rows:
+            if len(chosen) >= TERMS_PER_KIND[status]:
+                break
+            if row.lemma in actor_lemmas or _overlaps(row.lemma, chosen):
+                continue
+            doc, version = (new, "new") if status in ("new", "up") else (old, "old")
+            found = first_sentences(doc, row.lemma)
+            if not found:
+                continue
+            chosen.append(row.lemma)
+            summary = text.format(
+                t=row.term, old=old.version, new=new.version, o=row.old_count,
+                n=row.new_count, ro=row.old_per_10k, rn=row.new_per_10k,
+            )
+            if status in ("new", "gone") and " " not in row.lemma:
+                summary = summary[:-1] + ", nor any other form of the word."
+            evidence = [_ev(version, passage, quote) for passage, quote in found]
+            candidates.append(Candidate(f"term_{status}", row.term, summary, score, evidence))
+    return candidates
+
+
+def _term_row(row, status: str, words: tuple[int, int]):
+    """(score, row) for a term headline; None for a new/gone word whose family survives.
+
+    A word that is "gone" while another form of it remains ("joined" → "join") is a change
+    of form, not of substance; a whole family gone ("preemption", "preemptive") scores on
+    the family's counts.
+    """
+    if status == "new" and row.old_family > 0 or status == "gone" and row.new_family > 0:
+        return None
+    if status in ("new", "gone"):
+        import numpy as np
+
+        value = float(
+            g2(np.array([row.new_family]), np.array([row.old_family]), words[1], words[0])[0]
+        )
+    else:
+        value = abs(row.keyness)
+    return min(1.0, value / 40) * 0.8, row
+
+
+def _overlaps(key: str, chosen: list[str]) -> bool:
+    """Is the term part of, or does it contain, a term (or word family) already chosen?"""
+    padded = f" {key} "
+    family = stem(key)
+    return any(
+        f" {c} " in padded or padded in f" {c} " or (" " not in c and stem(c) == family)
+        for c in chosen
+    )
+
+
+def actor_lemmas(aliases: list[str]) -> set[str]:
+    return {" ".join(lemma(t) for t in tokens(alias)) for alias in aliases}
+
+
+# --- sections ------------------------------------------------------------------------------
+
+_NUMBERING = re.compile(r"^\s*(?:[ivxlcdm]+|\d+|[a-z])[.):]?\s+", re.IGNORECASE)
+
+
+def _norm_heading(heading: str) -> str:
+    text = _NUMBERING.sub("", heading).lower()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def section_candidates(old: Document, new: Document) -> list[Candidate]:
+    candidates = []
+    for doc, other, version, kind in ((new, old, "new", "appears"), (old, new, "old", "vanishes")):
+        others = [_norm_heading(s.heading) for s in other.sections]
+        seen: set[str] = set()
+        for section in doc.sections:
+            key = _norm_heading(section.heading)
+            if not key or key in seen or _has_counterpart(key, others):
+                continue
+            seen.add(key)
+            passages = [p for p in doc.passages if p.section == section.heading]
+            sentences = [p for p in passages if p.sentences]
+            if not sentences:
+                continue
+            words = sum(p.words for p in passages)
+            first = sentences[0]
+            size = f"({len(passages)} passages, {words} words)"
+            if kind == "appears":
+                summary = (
+                    f"A section headed “{section.heading}” {size} appears in {new.version}; "
+                    f"{old.version} has no counterpart."
+                )
+            else:
+                summary = (
+                    f"The {old.version} section headed “{section.heading}” {size} has no "
+                    f"counterpart in {new.version}."
+                )
+            evidence = [_ev(version, first.id, first.sentences[0].text)]
+            score = 0.1 + 0.5 * min(1.0, words / 400)
+            candidates.append(
+                Candidate(f"section_{kind}", section.heading, summary, score, evidence)
+            )
+    return candidates
+
+
+def _has_counterpart(key: str, others: list[str]) -> bool:
+    return any(difflib.SequenceMatcher(None, key, o).ratio() >= 0.75 for o in others)
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def rank(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[dict]:
+    ordered = sorted(candidates, key=lambda c: (-round(c.score, 9), c.kind, c.subject))
+    return [
+        {
+            "rank": i + 1,
+            "kind": c.kind,
+            "subject": c.subject,
+            "summary": c.summary,
+            "score": round(c.score, 4),
+            "evidence": c.evidence,
+        }
+        for i, c in enumerate(ordered[:limit])
+    ]
