@@ -153,19 +153,27 @@ def _date_span(text: str) -> re.Match | None:
 
 
 def _good_title(text: str, vocab: dict[str, int]) -> bool:
+    """Not OCR debris: no letters glued to digits ("SECURI7"), some words used elsewhere."""
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
-    if len(words) < 2 or len(text) > 160:
+    if len(words) < 2 or len(text) > 160 or re.search(r"[A-Za-z]\d|\d[A-Za-z]", text):
         return False
     known = sum(vocab.get(w, 0) >= 2 for w in words)
-    return known >= 0.8 * len(words)
+    return known >= 0.3 * len(words)
 
 
-def title_from_blocks(blocks: Sequence[Block], vocab: dict[str, int]) -> str | None:
-    """The cover's title: the first heading lines before any passage, dates cut off."""
+def title_from_blocks(
+    blocks: Sequence[Block], vocab: dict[str, int], *, trust_headings: bool = False
+) -> str | None:
+    """The cover's title: the first heading lines before any passage, dates cut off.
+
+    ``trust_headings``: headings came from markup (HTML, Word styles), so the first is the title.
+    """
+    if trust_headings:
+        return next((b.text for b in blocks if b.kind == "heading"), None)
     cover: list[str] = []
     for block in blocks[:8]:
-        if block.kind != "heading":
-            break
+        if block.kind != "heading" or (cover and ENUMERATOR.match(block.text)):
+            break  # a passage or a numbered chapter: the cover has ended
         text = _MONTH_DATE.sub(" ", block.text)
         text = re.sub(r"\s+", " ", text).strip(" ,;-")
         if not text:

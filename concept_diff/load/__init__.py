@@ -117,7 +117,12 @@ def _assemble(
     if not any(block.kind == "passage" for block in blocks):
         raise InputError("no readable text (nothing left after clean-up)", source)
     clean = "\n".join(block.text for block in blocks)
-    title = title or title_from_blocks(blocks, vocabulary(clean)) or title_from_path(source)
+    trust = fmt in ("html", "docx")
+    title = (
+        title
+        or title_from_blocks(blocks, vocabulary(clean), trust_headings=trust)
+        or title_from_path(source)
+    )
     date = date or date_from_path(source) or date_from_text(raw)
     return build_document(
         blocks,

@@ -166,11 +166,21 @@ def _numbers_rise(lines: Sequence[str], where: Sequence[int]) -> bool:
     return rising >= 0.8 * (len(numbers) - 1)
 
 
+def _may_run(line: str) -> bool:
+    """Short, not a bare page number, and not a line of running prose."""
+    words = line.split()
+    if not words or line == PAGE_BREAK or len(line) > 100 or _PAGE_NUMBER.match(line):
+        return False
+    if is_letterspaced(line):
+        return True
+    return len(words) <= 12 and not (len(words) >= 6 and title_case_ratio(line) < 0.5)
+
+
 def find_running_lines(lines: Sequence[str]) -> set[str]:
     """Keys of lines that repeat across the document as page headers/footers."""
     positions: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
-        if line.strip() and line != PAGE_BREAK and len(line) <= 100 and not _PAGE_NUMBER.match(line):
+        if _may_run(line):
             positions.setdefault(_line_key(line), []).append(i)
     running = set()
     for key, where in positions.items():
@@ -407,7 +417,8 @@ def join_hyphenated(left: str, right: str, vocab: Counter) -> tuple[str, bool]:
     compound = f"{a}-{b}".lower()
     if vocab.get(compound, 0) > vocab.get(joined, 0) or b[0].isupper():
         return f"{left}{right}", False
-    if vocab.get(joined, 0) or not vocab.get(a.lower()) or not vocab.get(b.lower()):
+    # a "word by itself" recurs; one stray OCR "ing" does not make a word
+    if vocab.get(joined, 0) or vocab.get(a.lower(), 0) < 2 or vocab.get(b.lower(), 0) < 2:
         return f"{left[:-1]}{right}", True
     return f"{left}{right}", False
 
@@ -492,8 +503,8 @@ def _continues(a: Paragraph, b: Paragraph) -> bool:
         return False
     if _CONTINUATION.match(right) and not is_heading_like(left):
         return True
-    if _HYPHEN_END.search(left) and right[:1].islower():
-        return True
+    if _HYPHEN_END.search(left) and not left.endswith(" -") and right[:1].isalpha():
+        return True  # "sub-" + "Saharan": the hyphen rule decides whether it stays
     return (
         b.after_page_break
         and not is_heading_like(left)

@@ -13,9 +13,9 @@ _SPACE = re.compile(r"\s+")
 
 def units_from_html(html: str) -> list[Unit]:
     """Paragraph units from an HTML page; the page's text when it has no paragraph markup."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(html)
+    tree = LexborHTMLParser(html)
     for node in tree.css(_DROP):
         node.decompose()
     root = tree.body or tree.root
