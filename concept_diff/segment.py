@@ -153,12 +153,12 @@ def _date_span(text: str) -> re.Match | None:
 
 
 def _good_title(text: str, vocab: dict[str, int]) -> bool:
-    """Not OCR debris: no letters glued to digits ("SECURI7"), some words used elsewhere."""
+    """Not OCR debris: no letters glued to digits ("SECURI7"), few stray letter pairs."""
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
     if len(words) < 2 or len(text) > 160 or re.search(r"[A-Za-z]\d|\d[A-Za-z]", text):
         return False
-    known = sum(vocab.get(w, 0) >= 2 for w in words)
-    return known >= 0.3 * len(words)
+    stray = sum(len(w) <= 2 and vocab.get(w, 0) < 2 for w in words)  # "NA", "TY"
+    return stray <= len(words) / 3
 
 
 def title_from_blocks(

@@ -23,14 +23,14 @@ def numbered_document() -> str:
     parts = ["ALLIANCE STRATEGIC CONCEPT 2040", ""]
     number = 1
     for index, section in enumerate(SECTIONS):
-        parts += [f"{'IVX'[0] * (index + 1) if index < 3 else ('IV' if index == 3 else 'V')}. "
-                  f"{section}", ""]
+        numeral = ("I", "II", "III", "IV", "V")[index]
+        parts += [f"{numeral}. {section}", ""]
         for _ in range(10 if index < 4 else 9):
-            parts += [
+            sentence = (
                 f"{number}. The Alliance will act on matter number {number} with its partners "
-                f"and members. It keeps paragraph {number} short but complete.",
-                "",
-            ]
+                f"and members. It keeps paragraph {number} short but complete."
+            )
+            parts += [sentence, ""]
             number += 1
     return "\n".join(parts)
 

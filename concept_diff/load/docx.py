@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from ..errors import InputError
@@ -18,7 +19,7 @@ def units_from_docx(data: bytes, path: str | Path) -> list[Unit]:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InputError(f"unreadable .docx ({error})", path) from None
     units = []
     for paragraph in document.paragraphs:

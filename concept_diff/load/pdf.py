@@ -22,7 +22,7 @@ def text_from_pdf(data: bytes, path: str | Path) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
         raise InputError(f"unreadable PDF ({error})", path) from None
     if not pages:
         raise InputError("PDF has no pages", path)
