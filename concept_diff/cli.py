@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -110,6 +110,40 @@ def evaluate(
         typer.echo(evaluate_files(old, new, gold, model=model, device=device, cache_dir=cache_dir, as_json=as_json))
     except ConceptDiffError as error:
         _fail(error)
+
+
+@app.command()
+def fetch(
+    series: Annotated[
+        str, typer.Argument(help="A series under corpora/ (e.g. nato-strategic-concepts) or a corpus.toml.")
+    ],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Where fetched texts go (default: $CONCEPT_DIFF_DATA or the user data dir)."),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server.")] = 30.0,
+    retries: Annotated[
+        int, typer.Option("--retries", help="Retries (with back-off) on server errors and dropped connections.")
+    ] = 3,
+    max_mb: Annotated[float, typer.Option("--max-mb", help="Abort a download larger than this.")] = 100.0,
+) -> None:
+    """Download the series' official sources (PDF/HTML), extract their text, keep provenance.
+
+    Prints one line per version: downloaded, unchanged, changed, failed or skipped.
+    Exit code 0 when every version is available, 1 when any failed.
+    """
+    from .fetch import fetch_series
+    from .http import HttpPolicy
+
+    policy = HttpPolicy(timeout=timeout, retries=retries, max_bytes=int(max_mb * 1024 * 1024))
+    try:
+        results = fetch_series(series, data_dir=data_dir, policy=policy)
+    except ConceptDiffError as error:
+        _fail(error)
+    for result in results:
+        typer.echo(result.line())
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m concept_diff`
