@@ -76,7 +76,8 @@ def fetch_series(
         result = fetch_entry(corpus, entry, policy or HttpPolicy())
         results.append(result)
         if result.unreachable and not any(r.ok for r in results):
-            raise OfflineError(f"cannot reach any source, nothing fetched (offline?): {result.message}")
+            first = result.message.split("; ")[0]
+            raise OfflineError(f"cannot reach any source, nothing fetched (offline?): {first}")
     return results
 
 

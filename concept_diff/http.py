@@ -130,7 +130,7 @@ def _network_error(reason: object, url: str, policy: HttpPolicy) -> FetchFailed:
     if isinstance(reason, FetchFailed):
         return reason
     if isinstance(reason, socket.gaierror):
-        return FetchFailed(f"cannot resolve host {host} (offline?)", url, "dns")
+        return FetchFailed(f"cannot resolve host {host}", url, "dns")
     if isinstance(reason, TimeoutError):
         return FetchFailed(f"timed out after {policy.timeout:g} s connecting to {host}", url, "timeout")
     if isinstance(reason, ssl.SSLCertVerificationError):
