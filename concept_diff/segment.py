@@ -171,9 +171,13 @@ def title_from_blocks(
     if trust_headings:
         return next((b.text for b in blocks if b.kind == "heading"), None)
     cover: list[str] = []
+    cover_level = 0
     for block in blocks[:8]:
         if block.kind != "heading" or (cover and ENUMERATOR.match(block.text)):
             break  # a passage or a numbered chapter: the cover has ended
+        if cover and block.level > cover_level:
+            break  # a sub-heading under the title ("# Title" then "## Part"): not the title
+        cover_level = block.level if not cover else cover_level
         text = _MONTH_DATE.sub(" ", block.text)
         text = re.sub(r"\s+", " ", text).strip(" ,;-")
         if not text:
