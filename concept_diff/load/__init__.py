@@ -28,9 +28,19 @@ __all__ = ["EXTENSIONS", "SUPPORTED", "load_document", "load_text"]
 
 
 def load_document(
-    path: str | Path, *, title: str | None = None, date: str | None = None
+    path: str | Path,
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    use_cache: bool = True,
+    cache_dir: str | Path | None = None,
 ) -> Document:
-    """Read, sniff, decode, clean and segment one file; InputError names the file and problem."""
+    """Read, sniff, decode, clean and segment one file; InputError names the file and problem.
+
+    A file loaded before (same bytes, name, arguments and loader code) comes from the document
+    cache under ``cache_dir`` (default: $CONCEPT_DIFF_CACHE or the user cache folder);
+    ``use_cache=False`` always loads afresh and leaves the cache alone.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("no such file or directory", path)
@@ -43,6 +53,19 @@ def load_document(
     if not data.strip():
         raise InputError("empty file", path)
     fmt = sniff_format(path, data)
+    if not use_cache:
+        return _load(data, path, fmt=fmt, title=title, date=date)
+    from . import cache
+
+    key = cache.document_key(data, name=path.name, fmt=fmt, title=title, date=date)
+    document = cache.read_document(key, source=str(path), cache_dir=cache_dir)
+    if document is None:
+        document = _load(data, path, fmt=fmt, title=title, date=date)
+        cache.write_document(key, document, cache_dir=cache_dir)
+    return document
+
+
+def _load(data: bytes, path: Path, *, fmt: str, title: str | None, date: str | None) -> Document:
     units, report, raw = _units(fmt, data, path)
     return _assemble(units, report, raw, source=str(path), data=data, fmt=fmt, title=title, date=date)
 
