@@ -269,3 +269,13 @@ def test_nss_reports_byte_identical_across_runs(nss: dict, tmp_path) -> None:
     assert [p.name for p in first] == [p.name for p in second]
     for one, two in zip(first, second):
         assert one.read_bytes() == two.read_bytes(), one.name
+
+
+def test_redline_handles_unicode_punctuation_glued_to_words() -> None:
+    """CommonMark counts “ ” as punctuation: ``said**“**`` would stay literal, so use tags."""
+    ops = [{"op": "equal", "old": "He said", "new": "He said"},
+           {"op": "insert", "old": "", "new": "“"}, {"op": "equal", "old": "hi", "new": "hi"}]
+    line = render_redline(ops)
+    assert line == "He said<ins>“</ins>hi"
+    html = parse(line)[1]
+    assert [c.type for c in html.children if c.type != "text"] == ["html_inline", "html_inline"]
