@@ -83,7 +83,8 @@ class CachedEmbedder:
         for key, text in zip(keys, texts):
             if key not in index and key not in missing:
                 missing[key] = text
-        self.stats.hits += len(texts) - sum(1 for k in keys if k in missing)
+        # A text repeated within one call is embedded once and served to its repeats.
+        self.stats.hits += len(texts) - len(missing)
         self.stats.misses += len(missing)
         if missing:
             self._add(list(missing), list(missing.values()))
