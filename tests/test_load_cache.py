@@ -129,6 +129,18 @@ def test_key_follows_name_overrides_and_code(tmp_path: Path, monkeypatch: pytest
     assert key() != base
 
 
+def test_entries_of_older_code_are_dropped_when_one_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _write(tmp_path, "one.txt"), _write(tmp_path, "two.txt", TEXT + "\nMore.\n")
+    load_document(first, cache_dir=tmp_path / "cache")
+    (old_entry,) = _entries(tmp_path / "cache")
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "f" * 64)
+    load_document(second, cache_dir=tmp_path / "cache")
+    (new_entry,) = _entries(tmp_path / "cache")
+    assert new_entry.name.startswith("f" * 12 + "-") and not old_entry.exists()
+
+
 def test_overrides_are_kept_apart(tmp_path: Path) -> None:
     path = _write(tmp_path, "concept.txt")
     plain = load_document(path, cache_dir=tmp_path / "cache")

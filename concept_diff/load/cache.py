@@ -7,10 +7,12 @@ the versions of the parsing libraries, and a fingerprint of the loader's own sou
 read. ``LOADER_VERSION`` is for changes the fingerprint cannot see.
 
 Entries are JSON (no pickle: a cache file can never run code) under
-``<cache root>/documents/<key>.json``, the cache root shared with the embedding cache. They hold
-the cleaned text and every offset; passage and sentence texts are cut from it again on reading.
-An entry that cannot be read or fails a check (truncated, other schema, spans out of range) is
-treated as missing and rewritten; a cache that cannot be written is skipped.
+``<cache root>/documents/<code>-<key>.json``, the cache root shared with the embedding cache,
+``<code>`` a prefix of the code fingerprint so that entries of older loader code, which can never
+be read again, are deleted when a new entry is written. They hold the cleaned text and every
+offset; passage and sentence texts are cut from it again on reading. An entry that cannot be read
+or fails a check (truncated, other schema, spans out of range) is treated as missing and
+rewritten; a cache that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def document_key(
 
 def read_document(key: str, *, source: str, cache_dir: str | Path | None = None) -> Document | None:
     """The cached Document for ``key`` with ``source`` set to this caller's path, or None."""
-    path = documents_dir(cache_dir) / f"{key}.json"
+    path = _entry_path(key, cache_dir)
     try:
         entry = json.loads(path.read_bytes())
         if entry["schema"] != SCHEMA or entry["key"] != key:
@@ -94,12 +96,29 @@ def read_document(key: str, *, source: str, cache_dir: str | Path | None = None)
 def write_document(key: str, document: Document, *, cache_dir: str | Path | None = None) -> bool:
     """Store ``document`` under ``key``; False when the cache cannot be written (load goes on)."""
     entry = {"schema": SCHEMA, "key": key, "document": document_to_json(document)}
+    path = _entry_path(key, cache_dir)
     try:
         data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic.write_bytes(documents_dir(cache_dir) / f"{key}.json", data)
+        atomic.write_bytes(path, data)
     except (OSError, ValueError):  # read-only or full disk, unencodable text: a cache is optional
         return False
+    _drop_other_code(path)
     return True
+
+
+def _entry_path(key: str, cache_dir: str | Path | None) -> Path:
+    return documents_dir(cache_dir) / f"{code_fingerprint()[:12]}-{key}.json"
+
+
+def _drop_other_code(entry: Path) -> None:
+    """Delete entries written by other loader code: their keys can never come up again."""
+    current = entry.name.split("-", 1)[0] + "-"
+    for other in entry.parent.glob("*-*.json"):
+        if not other.name.startswith(current):
+            try:
+                other.unlink()
+            except OSError:  # another process got there first, or a read-only file
+                pass
 
 
 def document_to_json(document: Document) -> dict[str, Any]:
