@@ -5,7 +5,8 @@ Three sources, none tied to a corpus:
    organisations);
 2. acronym definitions found in the texts, "Islamic State of Iraq and the Levant (ISIL)",
    whose long form names an organisation (its words include an organisation noun);
-3. recurring capitalised multi-word names with such a noun ("Shanghai Defence Council").
+3. recurring capitalised multi-word names with such a noun ("Shanghai Defence Council"), and
+   single capitalised words never written in lower case ("Valdoria", "Taliban").
 Acronyms whose long forms share a long prefix (ISIL/ISIS) are merged. User specs
 ("Name=alias|alias" or a TOML file with an [actors] table) add actors or merge existing ones.
 
@@ -27,7 +28,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Document
 from .gazetteer import Actor, blockers, known_actors
-from .text import iter_sentences
+from .text import STOP_WORDS, iter_sentences, token_spans
 
 ORG_NOUNS = frozenset(
     {
@@ -144,12 +145,88 @@ def name_actors(docs: Iterable[Document], taken: set[str]) -> list[Actor]:
     ]
 
 
+_CALENDAR = frozenset(
+    {
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+        "Friday", "Saturday", "Sunday",
+    }
+)
+
+
+# Common nouns that English style capitalises as titles of offices and documents.
+_TITLES = frozenset(
+    {
+        "Administration", "Administrator", "Agency", "Ambassador", "Cabinet", "Chancellor",
+        "Congress", "Constitution", "Convention", "Council", "Department", "Director", "Earth",
+        "Federal", "Government", "Internet", "King", "Minister", "Ministry", "Nation", "Office",
+        "Parliament", "President", "Queen", "Republic", "Secretary", "Senate", "State",
+        "Summit", "Treaty",
+    }
+)
+
+
+def proper_name_actors(docs: Iterable[Document], taken: set[str]) -> list[Actor]:
+    """Single capitalised words used as names ("Valdoria", "Taliban").
+
+    Kept when the word is never written in lower case in the texts, occurs at least
+    MIN_NAME_MENTIONS times, at least once inside a sentence (a sentence-initial common word
+    is not a name), mostly on its own (not as part of "Middle East" or "Barack Obama"), is no
+    office title, and is not the adjective of another name in the texts (Asia → Asian).
+    Acronyms are left to their definitions.
+    """
+    seen: Counter = Counter()
+    inside: Counter = Counter()
+    alone: Counter = Counter()
+    lower: set[str] = set()
+    for doc in docs:
+        for sentence in iter_sentences(doc):
+            words = [w for _, _, w in token_spans(sentence.text)]
+            for index, word in enumerate(words):
+                if word[0].islower():
+                    lower.add(word.lower())
+                elif _name_like(word):
+                    seen[word] += 1
+                    inside[word] += index > 0
+                    neighbours = words[max(index - 1, 0) : index] + words[index + 1 : index + 2]
+                    alone[word] += not any(n[0].isupper() and n != "The" for n in neighbours)
+    return [
+        Actor(name=word, kind="name", aliases={word})
+        for word, count in sorted(seen.items())
+        if count >= MIN_NAME_MENTIONS
+        and inside[word] > 0
+        and 2 * alone[word] >= count
+        and word.lower() not in lower
+        and word not in taken
+        and not _adjective_of(word, seen)
+    ]
+
+
+def _name_like(word: str) -> bool:
+    return (
+        word[0].isupper()
+        and word.isalpha()
+        and sum(c.isupper() for c in word) == 1
+        and word.lower() not in STOP_WORDS
+        and word not in _CALENDAR
+        and word not in _TITLES
+    )
+
+
+def _adjective_of(word: str, names: Counter) -> bool:
+    """"Asian" of "Asia", "European" of "Europe", "Islamic" of "Islam"."""
+    for suffix in ("n", "an", "ian", "ic", "ese", "ern", "ish"):
+        if word.endswith(suffix) and (word[: -len(suffix)] in names):
+            return True
+    return word.endswith("n") and word[:-1] + "a" in names
+
+
 def _absorb_prefix_names(actors: list[Actor]) -> list[Actor]:
     """A name that is the start of exactly one acronym's long form joins that acronym."""
     acronyms = [a for a in actors if a.kind == "acronym" and a.expansion]
     kept = []
     for actor in actors:
-        if actor.kind == "name":
+        if actor.kind == "name" and " " in actor.name:
             owners = [a for a in acronyms if a.expansion.startswith(actor.name + " ")]
             if len(owners) == 1:
                 owners[0].aliases |= actor.aliases
@@ -169,7 +246,9 @@ def detect_actors(docs: list[Document], user: list[Actor] | None = None) -> list
         else:
             actors.append(actor)
     taken = {alias for actor in actors for alias in actor.all_aliases()}
-    actors = _absorb_prefix_names(actors + name_actors(docs, taken))
+    names = name_actors(docs, taken)
+    taken |= {alias for actor in names for alias in actor.aliases}
+    actors = _absorb_prefix_names(actors + names + proper_name_actors(docs, taken))
     for spec in user or []:
         actors = merge_user_actor(actors, spec)
     return actors

@@ -33,7 +33,9 @@ class Shifts:
     _mentions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def mentions(self, actor: str) -> pd.DataFrame:
-        """Every sentence naming the actor (version, passage, sentence, quote, label, scores)."""
+        """Every sentence naming the actor (version, passage, sentence, quote, label, scores).
+
+        The author (``self``) has no label or scores: its framing is not analysed."""
         frame = self._mentions
         if frame.empty:
             return frame
@@ -75,11 +77,19 @@ def analyse(
     actor_list = detect_actors([old, new], parse_actor_specs(actors))
     matcher = Matcher(actor_list)
     mentions = find_mentions(old, "old", matcher) + find_mentions(new, "new", matcher)
+    self_actor = _self_actor(mentions)
+    # The author's framing of itself is not a finding, and it is ~40% of all mentions.
+    mentions = [m for m in mentions if m.actor != self_actor] + [
+        m for m in mentions if m.actor == self_actor
+    ]
+    scored = sum(m.actor != self_actor for m in mentions)
     scorer = FramingScorer(spec, embedder)
-    probs = scorer.probabilities([(m.text, m.spans) for m in mentions])
+    probs = scorer.probabilities([(m.text, m.spans) for m in mentions[:scored]])
     frame = _mention_frame(mentions, probs, spec)
-    records = _actor_records(actor_list, mentions, probs, spec, (old, new))
-    self_actor = _self_actor(records)
+    records = _actor_records(actor_list, mentions[:scored], probs, spec, (old, new))
+    if self_actor:
+        records.append(_self_record(self_actor, mentions[scored:], actor_list))
+        records.sort(key=lambda r: (-(r["old_mentions"] + r["new_mentions"]), r["actor"]))
     for record in records:
         record["self"] = record["actor"] == self_actor
     headlines = _headlines(records, terms, old, new, spec)
@@ -89,7 +99,8 @@ def analyse(
 def _mention_frame(mentions: list[Mention], probs: np.ndarray, spec: Framing) -> pd.DataFrame:
     keys = spec.keys
     rows = []
-    for mention, p in zip(mentions, probs):
+    for i, mention in enumerate(mentions):
+        p = probs[i] if i < len(probs) else None
         row = {
             "actor": mention.actor,
             "version": mention.version,
@@ -97,9 +108,10 @@ def _mention_frame(mentions: list[Mention], probs: np.ndarray, spec: Framing) ->
             "sentence": mention.sentence,
             "quote": mention.text,
             "aliases": "|".join(mention.aliases),
-            "label": keys[int(np.argmax(p))],
+            "label": keys[int(np.argmax(p))] if p is not None else None,
         }
-        row.update({key: round(float(v), 4) for key, v in zip(keys, p)})
+        if p is not None:
+            row.update({key: round(float(v), 4) for key, v in zip(keys, p)})
         rows.append(row)
     columns = ["actor", "version", "passage", "sentence", "quote", "aliases", "label", *keys]
     return pd.DataFrame(rows, columns=columns)
@@ -166,15 +178,36 @@ def quote_around(mention: Mention, words: int = QUOTE_WORDS) -> str:
     return clipped
 
 
-def _self_actor(records: list[dict]) -> str | None:
-    totals = sorted(
-        ((r["old_mentions"] + r["new_mentions"], r["actor"]) for r in records), reverse=True
-    )
-    if not totals:
+def _self_actor(mentions: list[Mention]) -> str | None:
+    """The author: named at least SELF_RATIO times as often as any other actor (and 10+)."""
+    counts: dict[str, int] = defaultdict(int)
+    for mention in mentions:
+        counts[mention.actor] += 1
+    totals = sorted(((n, name) for name, n in counts.items()), key=lambda t: (-t[0], t[1]))
+    if not totals or totals[0][0] < 10:
         return None
     if len(totals) == 1 or totals[0][0] >= SELF_RATIO * totals[1][0]:
-        return totals[0][1] if totals[0][0] >= 10 else None
+        return totals[0][1]
     return None
+
+
+def _self_record(name: str, mentions: list[Mention], actor_list) -> dict:
+    """The author's entry: mentions counted, framing not scored."""
+    actor = next(a for a in actor_list if a.name == name)
+    return {
+        "actor": name,
+        "kind": actor.kind,
+        "expansion": actor.expansion,
+        "aliases": sorted({a for m in mentions for a in m.aliases}),
+        "old_mentions": sum(m.version == "old" for m in mentions),
+        "new_mentions": sum(m.version == "new" for m in mentions),
+        "old_framing": {},
+        "new_framing": {},
+        "old_dominant": None,
+        "new_dominant": None,
+        "shift": None,
+        "evidence": [],
+    }
 
 
 def _headlines(records, terms, old: Document, new: Document, spec: Framing) -> list[dict]:

@@ -14,8 +14,8 @@ kind and subject, and numbered from 1. The scores:
   A new/gone single word scores on its whole word family and only when no form of it is
   left in the other version. Term counts alone cannot tell a doctrine word from a generic
   one, so the term quotas are generous: a rare vanished word ranks low but stays listed.
-- section_appears / section_vanishes: 0.1 + 0.5 x min(1, words/400) for a heading with no
-  counterpart (string similarity < 0.75) in the other version.
+- section_appears / section_vanishes: 0.05 + 0.35 x min(1, words/1000) for a heading with
+  no counterpart (string similarity < 0.75) in the other version.
 
 The self actor (the one named far more than any other: the author) gets no actor headlines.
 """
@@ -34,7 +34,7 @@ from .terms import first_sentences, g2, p_value
 from .text import lemma, stem, tokens
 
 TERMS_PER_KIND = {"new": 50, "gone": 50, "up": 12, "down": 12}
-MAX_HEADLINES = 150
+MAX_HEADLINES = 250
 MIN_FRAMING_MENTIONS = 3
 
 
@@ -258,7 +258,7 @@ def section_candidates(old: Document, new: Document) -> list[Candidate]:
                     f"counterpart in {new.version}."
                 )
             evidence = [_ev(version, first.id, first.sentences[0].text)]
-            score = 0.1 + 0.5 * min(1.0, words / 400)
+            score = 0.05 + 0.35 * min(1.0, words / 1000)
             candidates.append(
                 Candidate(f"section_{kind}", section.heading, summary, score, evidence)
             )

@@ -50,7 +50,7 @@ def lemma(token: str) -> str:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes", "zes")):
         return word[:-2]
-    if word.endswith(("ss", "us", "is", "ous")):
+    if word.endswith(("ss", "us", "sis", "xis", "ous")):
         return word
     return word[:-1]
 

@@ -1,0 +1,127 @@
+"""Actor detection and mentions on texts written here (no model needed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from concept_diff.build import document_from_passages
+from concept_diff.errors import InputError
+from concept_diff.shifts.actors import (
+    Matcher,
+    acronym_actors,
+    detect_actors,
+    find_mentions,
+    parse_actor_specs,
+)
+
+
+def doc(*passages: str):
+    return document_from_passages(list(passages), title="t", date="2020")
+
+
+def mention_counts(*passages: str, user=None) -> Counter:
+    document = doc(*passages)
+    actors = detect_actors([document], parse_actor_specs(user))
+    return Counter(m.actor for m in find_mentions(document, "old", Matcher(actors)))
+
+
+def test_names_adjectives_and_capitals_are_one_actor():
+    counts = mention_counts(
+        "Russia signed the treaty. The Russian Federation objected.",
+        "Russian diplomats left. Moscow denied it. Russians voted.",
+    )
+    assert counts["Russia"] == 5
+
+
+def test_capitalisation_is_required_and_blockers_win():
+    counts = mention_counts(
+        "We ate turkey in Turkey. The chad was hanging.",
+        "Latin American economies grew. The Indian Ocean is warm. India grew.",
+    )
+    assert counts["Turkey"] == 1
+    assert counts["Chad"] == 0
+    assert counts["United States"] == 0
+    assert counts["India"] == 1
+
+
+def test_ambiguous_aliases_need_an_unambiguous_one_in_the_passage():
+    counts = mention_counts(
+        "Georgia passed a state budget. Atlanta is its capital.",
+        "Tbilisi welcomed the envoy. Georgia then joined the programme.",
+        "Washington announced new tariffs.",
+        "The United States and Washington agreed.",
+    )
+    assert counts["Georgia"] == 2  # both sentences of the Tbilisi passage, not the first one
+    assert counts["United States"] == 1
+
+
+def test_longest_alias_wins_so_a_group_is_not_its_country():
+    text = (
+        "The Islamic State of Iraq and the Levant (ISIL) seized towns. ISIL must be defeated. "
+        "Iraq asked for help."
+    )
+    counts = mention_counts(text)
+    assert counts["ISIL"] == 2
+    assert counts["Iraq"] == 1
+
+
+def test_acronyms_need_an_organisation_noun_and_merge_on_shared_long_prefix():
+    document = doc(
+        "Weapons of Mass Destruction (WMD) are dangerous.",
+        "The Islamic State of Iraq and the Levant (ISIL) grew.",
+        "The Islamic State of Iraq and Syria (ISIS) is the same group.",
+        "The Coastal Defence Council (CDC) met. The Coastal Fisheries Council (CFC) met too.",
+    )
+    actors = {a.name: a for a in acronym_actors([document])}
+    assert "WMD" not in actors
+    assert {"ISIL", "ISIS"} <= actors["ISIL"].aliases
+    assert "ISIS" not in actors
+    assert "CDC" in actors and "CFC" in actors  # two words in common is not enough
+
+
+def test_recurring_organisation_names_become_actors():
+    counts = mention_counts(
+        "The Northern Defence League met in March.",
+        "Talks with the Northern Defence League failed. We watch the Northern Defence League.",
+        "Blue Sky Thinking is not an organisation. We like Blue Sky Thinking and Blue Sky Thinking.",
+    )
+    assert counts["Northern Defence League"] == 3
+    assert "Blue Sky Thinking" not in counts
+
+
+def test_user_specs_add_and_merge_actors(tmp_path):
+    counts = mention_counts(
+        "The Kremlin and the Soviet Union and Russia.", "Ruritania grew. Ruritanians voted.",
+        user=["Russia=Russia|Soviet Union", "Ruritania=Ruritania|Ruritanians"],
+    )
+    assert counts["Russia"] == 1  # one sentence naming it, by three aliases
+    assert counts["Ruritania"] == 2
+    path = tmp_path / "actors.toml"
+    path.write_text('[actors]\nRuritania = ["Ruritania", "Ruritanians"]\n', encoding="utf-8")
+    (actor,) = parse_actor_specs(path)
+    assert actor.aliases == {"Ruritania", "Ruritanians"}
+
+
+def test_bad_actor_specs_are_input_errors(tmp_path):
+    with pytest.raises(InputError):
+        parse_actor_specs(str(tmp_path / "missing.toml"))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[actors]\nX = 3\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        parse_actor_specs(bad)
+    with pytest.raises(InputError):
+        parse_actor_specs(["=alias"])
+
+
+def test_mentions_carry_exact_spans_and_passage_ids():
+    document = doc("Intro text here.", "Trade with Japan grew. Japanese firms and Japan agreed.")
+    actors = detect_actors([document])
+    mentions = [m for m in find_mentions(document, "new", Matcher(actors)) if m.actor == "Japan"]
+    assert [(m.passage, m.sentence) for m in mentions] == [("p2", 0), ("p2", 1)]
+    for mention in mentions:
+        passage = document.passage(mention.passage)
+        assert mention.text in passage.text
+        assert all(mention.text[a:b] in {"Japan", "Japanese"} for a, b in mention.spans)
+    assert mentions[1].aliases == ("Japan", "Japanese")

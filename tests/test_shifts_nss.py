@@ -1,0 +1,84 @@
+"""Shift analysis on the real US National Security Strategies (no NSS-specific code or lists)."""
+
+from __future__ import annotations
+
+import pytest
+from shift_support import load_version, real_embedder
+
+from concept_diff.shifts import analyse
+
+pytestmark = [pytest.mark.corpus, pytest.mark.model]
+
+
+@pytest.fixture(scope="module")
+def nss(nss_files):
+    return {year: load_version(path, year) for year, path in nss_files.items()}
+
+
+@pytest.fixture(scope="module")
+def pairs(nss):
+    embedder = real_embedder()
+    return {
+        (old, new): analyse(nss[old], nss[new], embedder=embedder)
+        for old, new in (("2002", "2006"), ("2006", "2010"), ("2010", "2015"))
+    }
+
+
+def headline(shifts, kind: str, subject: str) -> dict:
+    found = [h for h in shifts.headlines if h["kind"] == kind and h["subject"] == subject]
+    assert found, f"no {kind} headline for {subject!r}"
+    return found[0]
+
+
+def check_quotes(shifts, old, new) -> None:
+    docs = {"old": old, "new": new}
+    for item in [e for h in shifts.headlines for e in h["evidence"]]:
+        assert item["quote"] in docs[item["version"]].passage(item["passage"]).text
+
+
+def test_2015_isil_appears_and_russia_turns_to_threat(pairs, nss):
+    shifts = pairs[("2010", "2015")]
+    isil = headline(shifts, "actor_appears", "ISIL")
+    assert isil["rank"] <= 5
+    assert any("ISIL" in e["quote"] and e["version"] == "new" for e in isil["evidence"])
+    russia = shifts.actor("Russia")
+    assert russia["new_framing"]["threat"] > russia["old_framing"]["threat"] + 0.3
+    assert russia["new_dominant"] == "threat"
+    shift = headline(shifts, "framing_shift", "Russia")
+    assert shift["rank"] <= 5 and "threat/adversary" in shift["summary"]
+    new_quotes = [e["quote"] for e in shift["evidence"] if e["version"] == "new"]
+    assert new_quotes and any(a in new_quotes[0] for a in ("Russia", "Russian", "Moscow"))
+    assert "aggression" in " ".join(shifts.mentions("Russia").query("version == 'new'").quote)
+    check_quotes(shifts, nss["2010"], nss["2015"])
+
+
+def test_2010_climate_change_rises_from_nothing_and_preemption_vanishes(pairs, nss):
+    shifts = pairs[("2006", "2010")]
+    climate = headline(shifts, "term_new", "climate change")
+    assert "2006 never uses it" in climate["summary"]
+    assert "climate change" in climate["evidence"][0]["quote"].lower()
+    preemption = headline(shifts, "term_gone", "preemption")
+    assert preemption["evidence"][0]["version"] == "old"
+    assert "preemption" in preemption["evidence"][0]["quote"]
+    check_quotes(shifts, nss["2006"], nss["2010"])
+
+
+def test_2006_iraq_jumps(pairs, nss):
+    shifts = pairs[("2002", "2006")]
+    iraq = shifts.actor("Iraq")
+    assert iraq["old_mentions"] <= 2 and iraq["new_mentions"] >= 30
+    rise = headline(shifts, "actor_rise", "Iraq")
+    assert rise["rank"] <= 5
+    mentions = shifts.mentions("Iraq")
+    assert (mentions.version == "new").sum() == iraq["new_mentions"]
+    check_quotes(shifts, nss["2002"], nss["2006"])
+
+
+def test_the_author_is_recognised_and_gets_no_actor_headlines(pairs):
+    for shifts in pairs.values():
+        us = shifts.actor("United States")
+        assert us["self"] is True
+        assert all(h["subject"] != "United States" for h in shifts.headlines)
+        assert sum(a["self"] for a in shifts.actors) == 1
+        assert us["old_framing"] == {} and us["shift"] is None
+        assert len(shifts.mentions("United States")) == us["old_mentions"] + us["new_mentions"]
