@@ -31,3 +31,13 @@ def nss_dir() -> Path:
 @pytest.fixture(scope="session")
 def nss_files(nss_dir: Path) -> dict[str, Path]:
     return {year: nss_dir / f"{year}-national-security-strategy.txt" for year in NSS_YEARS}
+
+
+@pytest.fixture(scope="session")
+def minilm(tmp_path_factory):
+    """The bundled all-MiniLM-L6-v2 embedder (loaded once per session, cache in a temp dir)."""
+    pytest.importorskip("sentence_transformers")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from concept_diff.embed import get_embedder
+
+    return get_embedder(None, device="cpu", cache_dir=tmp_path_factory.mktemp("minilm-cache"))

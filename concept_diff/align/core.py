@@ -62,17 +62,26 @@ class Pass:
     calibration: dict
 
 
-def calibrate(old: Units, new: Units, params: AlignParams, seed: int = 0) -> tuple[float, dict]:
-    """Add/remove threshold from the scores of random pairs (what 'unrelated' looks like here)."""
+def calibrate(
+    old: Units, new: Units, params: AlignParams, exclude: set[tuple[int, int]] | None = None,
+    seed: int = 0,
+) -> tuple[float, dict]:
+    """Add/remove threshold from the scores of random pairs (what 'unrelated' looks like here).
+
+    Cells in ``exclude`` (the candidates: every true pair is among them) are not sampled, so a
+    short document whose passages mostly survive does not count its own matches as noise.
+    """
     n, m = len(old), len(new)
     if params.threshold is not None or n == 0 or m == 0:
         value = params.threshold if params.threshold is not None else 0.5
         return float(value), {"method": "fixed", "threshold": round(float(value), 4)}
     rng = np.random.default_rng(seed)
-    count = min(params.calibration_pairs, n * m)
-    flat = rng.choice(n * m, size=count, replace=False) if n * m <= 10 * count else \
-        rng.integers(0, n * m, size=count)
-    pairs = [(int(x // m), int(x % m)) for x in np.sort(flat)]
+    exclude = exclude or set()
+    draws = rng.integers(0, n * m, size=3 * params.calibration_pairs)
+    pairs = [(int(x // m), int(x % m)) for x in draws]
+    pairs = sorted({p for p in pairs if p not in exclude})[: params.calibration_pairs]
+    if not pairs:
+        pairs = [(int(x // m), int(x % m)) for x in draws[: params.calibration_pairs]]
     cos = pair_cosines(old, new, pairs)
     lex_pairs = pairs[:: max(1, len(pairs) // 150)]  # difflib is the slow part; ~150 suffice
     lex = float(np.mean(pair_lexical(old, new, lex_pairs)))
@@ -81,7 +90,7 @@ def calibrate(old: Units, new: Units, params: AlignParams, seed: int = 0) -> tup
     threshold = quantile + params.noise_margin
     info = {
         "method": "random-pairs",
-        "pairs": int(count),
+        "pairs": len(pairs),
         "random_mean": round(float(scores.mean()), 4),
         "random_quantile": round(quantile, 4),
         "threshold": round(threshold, 4),
@@ -90,12 +99,11 @@ def calibrate(old: Units, new: Units, params: AlignParams, seed: int = 0) -> tup
 
 
 def _one_to_one(
-    old: Units, new: Units, params: AlignParams, threshold: float
+    old: Units, new: Units, candidates: set[tuple[int, int]], params: AlignParams,
+    threshold: float,
 ) -> dict[tuple[int, int], Bead]:
     """Scored 1-1 candidates; those that cannot reach ``threshold`` carry a lexical bound only."""
-    pairs = pyramid_top_k(old.vecs, new.vecs, params.top_k, params.dense_limit, params.window)
-    pairs |= exact_pairs(old.keys, new.keys)
-    ordered = sorted(pairs)
+    ordered = sorted(candidates)
     cos = pair_cosines(old, new, ordered)
     w = params.lexical_weight
     lex = pair_lexical(old, new, ordered, lexical_floor(cos.tolist(), threshold, w))
@@ -123,25 +131,35 @@ def _group_beads(
     old: Units, new: Units, singles: dict[tuple[int, int], Bead], threshold: float,
     params: AlignParams,
 ) -> list[Bead]:
-    """Splits and merges around strong 1-1 candidates whose every piece looks related."""
+    """Splits and merges around strong 1-1 candidates whose every piece looks related.
+
+    A group is tried only around a pair above the threshold; every piece must be close to the
+    other side on its own (the mean of loosely related passages is a topic centroid that
+    resembles any passage on the topic), and the group must score above each of its pieces
+    alone, or a passage that survived verbatim would be swallowed by a neighbour's merge.
+    """
     out: dict[tuple[int, int, int, int], Bead] = {}
-    # A group is only tried around a pair above the threshold, and every piece must be close to
-    # the other side on its own: the mean of several loosely related passages is a topic
-    # centroid that resembles any passage on the topic, so it must not vouch for them.
-    floor = threshold
+    w = params.lexical_weight
     for (i, j), single in sorted(singles.items()):
         if single.score < threshold:
             continue
         for size in range(2, params.max_group + 1):
             for start in range(max(0, j - size + 1), min(j, len(new) - size) + 1):
-                if np.min(new.vecs[start:start + size] @ old.vecs[i]) >= floor:
-                    out.setdefault((i, 1, start, size), _group(old, new, i, 1, start, size,
-                                                                params.lexical_weight, threshold))
+                key = (i, 1, start, size)
+                if key not in out and np.min(new.vecs[start:start + size] @ old.vecs[i]) >= \
+                        threshold:
+                    out[key] = _group(old, new, i, 1, start, size, w, threshold)
             for start in range(max(0, i - size + 1), min(i, len(old) - size) + 1):
-                if np.min(old.vecs[start:start + size] @ new.vecs[j]) >= floor:
-                    out.setdefault((start, size, j, 1), _group(old, new, start, size, j, 1,
-                                                                params.lexical_weight, threshold))
-    return [out[key] for key in sorted(out)]
+                key = (start, size, j, 1)
+                if key not in out and np.min(old.vecs[start:start + size] @ new.vecs[j]) >= \
+                        threshold:
+                    out[key] = _group(old, new, start, size, j, 1, w, threshold)
+    return [bead for key, bead in sorted(out.items()) if _beats_pieces(bead, singles)]
+
+
+def _beats_pieces(group: Bead, singles: dict[tuple[int, int], Bead]) -> bool:
+    pieces = [singles.get((i, j)) for i in group.old for j in group.new]
+    return all(p is None or group.score > p.score for p in pieces)
 
 
 def _gain(bead: Bead, threshold: float, params: AlignParams) -> float:
@@ -151,35 +169,66 @@ def _gain(bead: Bead, threshold: float, params: AlignParams) -> float:
 
 def _moves(
     singles: dict[tuple[int, int], Bead], path: list[Bead], threshold: float, params: AlignParams
-) -> list[Bead]:
-    """Strong pairs the monotone path could not take, greedily by score (passim-style)."""
-    used_old = {i for bead in path for i in bead.old}
-    used_new = {j for bead in path for j in bead.new}
+) -> tuple[list[Bead], list[Bead]]:
+    """Strong pairs the monotone path could not take become moves (passim-style, any order).
+
+    A move may also displace path beads that hold its passages when they are worth less than
+    it (a weak in-order pair or a merge that swallowed a passage whose verbatim copy moved):
+    each such swap raises the total gain, so repeating the sweep until nothing changes ends.
+    Returns the path that remains and the moves, both in new-document order.
+    """
     bar = threshold + params.move_margin
-    moved = []
-    for bead in sorted(singles.values(), key=lambda s: (-s.score, s.i, s.j)):
-        if bead.score < bar:
-            break
-        if bead.i in used_old or bead.j in used_new:
-            continue
-        moved.append(bead)
-        used_old.add(bead.i)
-        used_new.add(bead.j)
-    return sorted(moved, key=lambda s: (s.j, s.i))
+    strong = sorted((b for b in singles.values() if b.score >= bar),
+                    key=lambda s: (-s.score, s.i, s.j))
+    beads = {k: bead for k, bead in enumerate(path)}
+    gains = {k: _gain(bead, threshold, params) for k, bead in beads.items()}
+    owner_old = {i: k for k, bead in beads.items() for i in bead.old}
+    owner_new = {j: k for k, bead in beads.items() for j in bead.new}
+    moves: set[int] = set()
+    fresh = len(path)
+    changed = True
+    while changed:
+        changed = False
+        for pair in strong:
+            if pair.i in owner_old and owner_old[pair.i] == owner_new.get(pair.j):
+                continue  # already aligned together
+            held = {owner_old.get(pair.i), owner_new.get(pair.j)} - {None}
+            if held & moves:
+                continue
+            gain = pair.score - threshold - params.move_margin
+            if sum(gains[k] for k in held) >= gain:
+                continue
+            for k in held:
+                for i in beads[k].old:
+                    del owner_old[i]
+                for j in beads[k].new:
+                    del owner_new[j]
+                del beads[k], gains[k]
+            key, fresh = fresh, fresh + 1
+            beads[key], gains[key] = pair, gain
+            owner_old[pair.i], owner_new[pair.j] = key, key
+            moves.add(key)
+            changed = True
+    order = sorted(beads, key=lambda k: (beads[k].j, beads[k].i))
+    return ([beads[k] for k in order if k not in moves], [beads[k] for k in order if k in moves])
 
 
 def align_units(
     old: Units, new: Units, params: AlignParams, threshold: float | None = None
 ) -> Pass:
     """Align two unit lists; ``threshold`` given = reuse one calibrated elsewhere."""
+    candidates = pyramid_top_k(old.vecs, new.vecs, params.top_k, params.dense_limit,
+                               params.window)
+    candidates |= exact_pairs(old.keys, new.keys)
     if threshold is None:
-        threshold, info = calibrate(old, new, params)
+        threshold, info = calibrate(old, new, params, exclude=candidates)
     else:
         info = {"method": "inherited", "threshold": round(threshold, 4)}
-    singles = _one_to_one(old, new, params, threshold)
+    singles = _one_to_one(old, new, candidates, params, threshold)
     beads = [b for b in singles.values() if b.score > threshold]
     beads += _group_beads(old, new, singles, threshold, params)
     gains = [_gain(b, threshold, params) for b in beads]
     keep = [k for k, g in enumerate(gains) if g > 0]
     path = best_chain([beads[k] for k in keep], [gains[k] for k in keep], len(new))
-    return Pass(path, _moves(singles, path, threshold, params), threshold, info)
+    path, moved = _moves(singles, path, threshold, params)
+    return Pass(path, moved, threshold, info)
