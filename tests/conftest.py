@@ -41,3 +41,13 @@ def minilm(tmp_path_factory):
     from concept_diff.embed import get_embedder
 
     return get_embedder(None, device="cpu", cache_dir=tmp_path_factory.mktemp("minilm-cache"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never read or fill the user's real cache; one cache is shared by the whole run."""
+    if "CONCEPT_DIFF_CACHE_FOR_TESTS" in os.environ:  # opt-in: reuse a cache across runs
+        os.environ["CONCEPT_DIFF_CACHE"] = os.environ["CONCEPT_DIFF_CACHE_FOR_TESTS"]
+    else:
+        os.environ["CONCEPT_DIFF_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
