@@ -257,5 +257,8 @@ def nss_contract(old: Path, new: Path) -> dict:
 
 
 def evidence_items(contract: dict) -> list[dict]:
-    return [e for item in contract.get("headlines", []) + contract.get("actors", [])
-            for e in item.get("evidence", [])]
+    """The evidence a Markdown report quotes: the headlines it shows, and every actor's."""
+    from concept_diff.report.markdown import MAX_HEADLINES
+
+    headlines = sorted(contract.get("headlines", []), key=lambda h: h["rank"])[:MAX_HEADLINES]
+    return [e for item in headlines + contract.get("actors", []) for e in item.get("evidence", [])]

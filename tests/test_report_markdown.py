@@ -279,3 +279,13 @@ def test_redline_handles_unicode_punctuation_glued_to_words() -> None:
     assert line == "He said<ins>“</ins>hi"
     html = parse(line)[1]
     assert [c.type for c in html.children if c.type != "text"] == ["html_inline", "html_inline"]
+
+
+def test_only_the_strongest_headlines_are_listed() -> None:
+    contract = make_contract()
+    base = contract["headlines"][0]
+    contract["headlines"] = [dict(base, rank=r, subject=f"subject {r}") for r in range(20, 0, -1)]
+    tokens = parse(to_markdown(contract))
+    items = [flat_text(t) for t in tokens if t.type == "inline" and "subject " in t.content]
+    assert [i.split(" (")[0] for i in items] == [f"subject {r}" for r in range(1, 16)]
+    assert "The 15 strongest of 20 shifts" in to_markdown(contract)

@@ -18,6 +18,7 @@ from .markup import md_fragment, md_text, squash
 from .refs import Refs
 
 KIND_ORDER = ("unchanged", "edited", "rewritten", "moved", "split", "merged", "added", "removed")
+MAX_HEADLINES = 15  # a reader's first page; the JSON and CSV hold every one
 TABLE_ROWS = 15  # rows per terms table; the full lists are in the JSON and CSV
 
 
@@ -84,13 +85,17 @@ def _kind_counts(contract: Mapping[str, Any]) -> str:
 
 def _headlines(refs: Refs) -> list[str]:
     lines = ["## Headline shifts", ""]
-    items = sorted(refs.contract.get("headlines", []), key=lambda h: (h.get("rank", 0)))
+    items = sorted(refs.contract.get("headlines", []), key=lambda h: h.get("rank", 0))
     if not items:
         return lines + ["No headline shifts were found.", ""]
-    for number, item in enumerate(items, 1):
+    for number, item in enumerate(items[:MAX_HEADLINES], 1):
+        kind = md_text(str(item.get("kind", "")).replace("_", " "))
         lines.append(f"{number}. **{md_text(item.get('subject', ''))}** "
-                     f"({md_text(item.get('kind', ''))}): {md_text(item.get('summary', ''))}")
+                     f"({kind}): {md_text(item.get('summary', ''))}")
         lines += [f"   - {refs.quote(e)}" for e in item.get("evidence", [])]
+    if len(items) > MAX_HEADLINES:
+        lines += ["", (f"The {MAX_HEADLINES} strongest of {len(items)} shifts; the JSON report "
+                  "and the headlines CSV hold them all.")]
     return lines + [""]
 
 

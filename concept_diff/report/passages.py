@@ -88,8 +88,9 @@ def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
     if kind == "moved":
         line += " · " + _moved_from(refs, old_ids)
     if kind == "removed":
-        where = _quoted_section(refs, "old", old_ids[0])
-        line += f" · from {where} of {md_text(refs.version('old'))}"
+        section = refs.section("old", old_ids[0])
+        where = f", section “{md_text(section)}”" if section else ""
+        line += f" from {md_text(refs.version('old'))}{where}"
     return line
 
 
