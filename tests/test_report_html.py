@@ -152,7 +152,8 @@ def _inject(contract: dict) -> dict:
             passage["text"] += payload
     for entry in hostile["alignment"][::5]:
         entry["redline"] = list(entry.get("redline", [])) + [
-            {"op": "insert", "old": "", "new": payload}, {"op": "delete", "old": payload, "new": ""}]
+            {"op": "insert", "old": "", "new": payload},
+            {"op": "delete", "old": payload, "new": ""}]
     for item in hostile.get("actors", [])[:3] + hostile.get("headlines", [])[:3]:
         for evidence in item.get("evidence", []):
             evidence["quote"] += payload
