@@ -138,8 +138,6 @@ def test_chromium_runs_no_injected_script(tmp_path: Path, page: str) -> None:
 
 @pytest.fixture(scope="module")
 def nss(nss_files) -> dict:
-    pytest.importorskip("concept_diff.compare", reason="the aligner (concept_diff.compare) "
-                        "has not landed yet")
     return nss_contract(nss_files["2010"], nss_files["2015"])
 
 

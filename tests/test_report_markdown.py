@@ -236,8 +236,6 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def nss(nss_files) -> dict:
-    pytest.importorskip("concept_diff.compare", reason="the aligner (concept_diff.compare) "
-                        "has not landed yet")
     return nss_contract(nss_files["2010"], nss_files["2015"])
 
 
