@@ -248,7 +248,7 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)
 def nss_contract(old: Path, new: Path) -> dict:
     """A real comparison (lexical model: no torch), computed once per test session."""
     from concept_diff.compare import compare

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from report_fixtures import make_contract, parse
+from report_fixtures import make_contract, nss_contract, parse
 
 from concept_diff.errors import InputError
 from concept_diff.report.series import first_appearances, trajectory_series, write_series
@@ -72,3 +73,19 @@ def test_write_series_links_every_pair_report_and_is_deterministic(tmp_path: Pat
 def test_an_empty_series_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         write_series([], tmp_path)
+
+
+def test_nss_timeline_index_links_resolve_and_is_deterministic(nss_files, tmp_path) -> None:
+    years = sorted(nss_files)
+    contracts = [nss_contract(nss_files[a], nss_files[b]) for a, b in pairwise(years)]
+    written = write_series(contracts, tmp_path / "a", "md")
+    index = tmp_path / "a" / "index.md"
+    assert index in written
+    links = [c.attrs["href"] for t in parse(index.read_text(encoding="utf-8"))
+             for c in (t.children or []) if c.type == "link_open"]
+    assert links == [f"{a}-vs-{b}.md" for a, b in pairwise(years)]
+    assert all((tmp_path / "a" / link).is_file() for link in links)
+    text = index.read_text(encoding="utf-8")
+    assert "## First appearances" in text and "| 2015 |" in text
+    again = write_series(contracts, tmp_path / "b", "md")
+    assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
