@@ -42,7 +42,7 @@ class AlignParams:
     noise_margin: float = 0.05
     calibration_pairs: int = 2000
     edited_min: float = 0.6
-    move_margin: float = 0.1
+    move_margin: float = 0.02
     max_group: int = 3
     group_penalty: float = 0.05
     dense_limit: int = 4_000_000

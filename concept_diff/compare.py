@@ -1,0 +1,138 @@
+"""Compare two versions: load, embed (passages and sentences), align, analyse shifts.
+
+    result = compare("nss-2010.txt", "nss-2015.txt")       # paths or Documents
+    result.alignment.counts()
+    result.alignment_frame()                                # pandas, one row per entry
+    result.to_dict()                                        # the JSON contract (DESIGN.md)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .align import Alignment, AlignParams, align, sentence_texts
+from .model import Document
+
+SCHEMA = "concept-diff/1"
+
+
+@dataclass
+class Comparison:
+    old: Document
+    new: Document
+    alignment: Alignment
+    embedder_info: dict
+    params: dict
+    shifts: dict = field(default_factory=lambda: {"terms": [], "actors": [], "headlines": []})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: plain types only, no timestamps, same inputs → same object."""
+        return {
+            "schema": SCHEMA,
+            "tool": {"name": "concept-diff", "version": __version__},
+            "old": document_dict(self.old),
+            "new": document_dict(self.new),
+            "model": dict(self.embedder_info),
+            "parameters": self.params,
+            "alignment": self.alignment.to_list(),
+            "terms": self.shifts.get("terms", []),
+            "actors": self.shifts.get("actors", []),
+            "headlines": self.shifts.get("headlines", []),
+        }
+
+    def alignment_frame(self) -> pd.DataFrame:
+        """One row per alignment entry: kind, ids, scores, labels and first words of each side."""
+        rows = [_row(entry, self.old, self.new) for entry in self.alignment.entries]
+        columns = ["kind", "old", "new", "similarity", "lexical", "old_labels", "new_labels",
+                   "old_text", "new_text"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def _row(entry: Any, old: Document, new: Document) -> dict:
+    def side(doc: Document, ids: list[str]) -> tuple[str, str]:
+        passages = [doc.passage(i) for i in ids]
+        return ",".join(p.label or "" for p in passages), " ".join(p.text for p in passages)
+
+    old_labels, old_text = side(old, entry.old)
+    new_labels, new_text = side(new, entry.new)
+    return {"kind": entry.kind, "old": ",".join(entry.old), "new": ",".join(entry.new),
+            "similarity": entry.similarity, "lexical": entry.lexical, "old_labels": old_labels,
+            "new_labels": new_labels, "old_text": old_text, "new_text": new_text}
+
+
+def document_dict(doc: Document) -> dict[str, Any]:
+    return {
+        "title": doc.title,
+        "date": doc.date,
+        "source": doc.source,
+        "sha256": doc.sha256,
+        "words": doc.words,
+        "passages": [
+            {"id": p.id, "label": p.label, "section": p.section, "text": p.text}
+            for p in doc.passages
+        ],
+    }
+
+
+def _document(value: Document | str | Path) -> Document:
+    if isinstance(value, Document):
+        return value
+    from .load import load_document
+
+    return load_document(value)
+
+
+def compare(
+    old: Document | str | Path,
+    new: Document | str | Path,
+    *,
+    model: str | None = None,
+    device: str | None = None,
+    cache_dir: str | Path | None = None,
+    params: AlignParams | None = None,
+    embedder: Any = None,
+    analyse: bool = True,
+) -> Comparison:
+    """Align ``old`` and ``new`` by meaning; with ``analyse``, add terms, actors, headlines."""
+    old_doc, new_doc = _document(old), _document(new)
+    if embedder is None:
+        from .embed import get_embedder
+
+        embedder = get_embedder(model, device=device, cache_dir=cache_dir)
+    params = params or AlignParams()
+    old_texts, new_texts = [p.text for p in old_doc.passages], [p.text for p in new_doc.passages]
+    old_sent, new_sent = sentence_texts(old_doc), sentence_texts(new_doc)
+    # One encode call for everything: the cache and the batches see all texts at once.
+    vecs = embedder.encode(old_texts + new_texts + old_sent + new_sent)
+    cuts = _cuts([len(old_texts), len(new_texts), len(old_sent), len(new_sent)])
+    old_v, new_v, old_s, new_s = (vecs[a:b] for a, b in cuts)
+    alignment = align(old_doc, new_doc, old_v, new_v, params,
+                      old_sentence_vecs=old_s, new_sentence_vecs=new_s)
+    info = {"name": embedder.name, "source": embedder.source, "identity": embedder.identity}
+    shifts = _shifts(old_doc, new_doc, alignment, embedder) if analyse else None
+    comparison = Comparison(old_doc, new_doc, alignment, info, alignment.parameters)
+    if shifts is not None:
+        comparison.shifts = shifts
+    return comparison
+
+
+def _cuts(sizes: list[int]) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for size in sizes:
+        out.append((start, start + size))
+        start += size
+    return out
+
+
+def _shifts(old: Document, new: Document, alignment: Alignment, embedder: Any) -> dict | None:
+    """Terms, actors and headlines from concept_diff.shifts, when that module is present."""
+    try:
+        from .shifts import analyse
+    except ImportError:
+        return None
+    return analyse(old, new, alignment, embedder).to_dict()
