@@ -18,8 +18,10 @@ import numpy as np
 from ..errors import ConceptDiffError
 
 BUNDLED_NAME = "all-MiniLM-L6-v2"
-# Texts per forward pass, measured with bench/bench_embed.py (see its docstring for figures).
-CPU_BATCH = 32
+# Texts per forward pass. bench/bench_embed.py on 2 shared CPU cores, NSS 2010+2015 sample:
+# passages 11.7/17.0/22.8/15.9 per s and sentences 27/71/92/53 per s at batch 16/32/64/128
+# (noisy machine, but 64 led for both). GPU_BATCH is a conventional default, not yet measured.
+CPU_BATCH = 64
 GPU_BATCH = 128
 # A passage longer than the model's window is embedded as equal chunks of at most this share of
 # max_seq_length words (English averages ~1.3 word pieces a word), then averaged, so its tail

@@ -1,0 +1,121 @@
+"""Embedding throughput on NSS 2010 + 2015: batch sizes, length-sorted vs not, cold vs warm cache.
+
+    CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_embed.py [--full] [--device cuda]
+
+Texts: the paragraphs (blank-line separated) and their sentences of both files. The baseline is
+a plain ``SentenceTransformer(folder).encode(texts)`` with its default settings, timed in the same
+run on the same texts. "unsorted" feeds batches in document order (padding to each batch's
+longest text); ours hands the whole list to encode(), which sorts by length first. Cold = embed
+and write the cache; warm = a fresh CachedEmbedder that reads the cache (no model load at all).
+By default a sample (300 passages, 1,000 sentences) keeps the run short on a small CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from concept_diff.embed import CachedEmbedder, get_embedder
+from concept_diff.embed.neural import SentenceTransformerEmbedder, bundled_model_dir
+
+
+def load_texts(full: bool) -> tuple[list[str], list[str]]:
+    root = Path(os.environ.get("CONCEPT_DIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
+    folder = root / "us-national-security-strategy"
+    passages: list[str] = []
+    for year in ("2010", "2015"):
+        text = (folder / f"{year}-national-security-strategy.txt").read_text(encoding="utf-8")
+        passages += [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if len(p.split()) >= 8]
+    sentences = [s for p in passages for s in re.split(r"(?<=[.!?])\s+", p) if len(s.split()) >= 4]
+    if not full:
+        passages, sentences = passages[::max(1, len(passages) // 300)], sentences[::3][:1000]
+    return passages, sentences
+
+
+def timed(fn, *args) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+def unsorted_encode(model, texts: list[str], batch: int) -> np.ndarray:
+    parts = [
+        model.encode(texts[i:i + batch], batch_size=batch, normalize_embeddings=True,
+                     show_progress_bar=False)
+        for i in range(0, len(texts), batch)
+    ]
+    return np.concatenate(parts)
+
+
+def row(label: str, seconds: float, count: int, baseline: float | None) -> str:
+    speed = count / seconds if seconds else float("inf")
+    ratio = f"{baseline / seconds:6.2f}x" if baseline else "   base"
+    return f"  {label:<34} {seconds:8.3f} s {speed:10.1f}/s {ratio}"
+
+
+def bench_neural(name: str, texts: list[str], device: str | None, batches: list[int]) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    folder = bundled_model_dir()
+    ours = SentenceTransformerEmbedder(folder, device=device)
+    plain = SentenceTransformer(str(folder), device=ours.model.device)
+    ours.encode(texts[:8])  # warm up kernels and allocator outside the timings
+    plain.encode(texts[:8])
+    print(f"\n{name}: {len(texts)} texts, mean {np.mean([len(t.split()) for t in texts]):.0f} "
+          f"words, device {ours.device}")
+    base, reference = timed(plain.encode, texts)
+    print(row("baseline ST encode() defaults", base, len(texts), None))
+    for batch in batches:
+        ours._batch_size = batch
+        seconds, _ = timed(ours.encode, texts)
+        print(row(f"ours, length-sorted, batch {batch}", seconds, len(texts), base))
+    ours._batch_size = None
+    seconds, _ = timed(unsorted_encode, ours.model, texts, ours.batch_size)
+    print(row(f"unsorted, batch {ours.batch_size}", seconds, len(texts), base))
+    short = [i for i, t in enumerate(texts) if len(t.split()) <= ours.max_words]
+    drift = np.abs(np.asarray(reference)[short] - ours.encode([texts[i] for i in short])).max()
+    print(f"  max |ours - baseline| on texts within the window: {drift:.2e}")
+    cache_rows(ours, texts, base)
+
+
+def cache_rows(backend, texts: list[str], base: float | None) -> None:
+    with tempfile.TemporaryDirectory() as cache_dir:
+        cold_embedder = CachedEmbedder(backend, cache_dir)
+        cold, _ = timed(cold_embedder.encode, texts)
+        print(row("cold cache (embed + write)", cold, len(texts), base))
+        warm_embedder = CachedEmbedder(backend, cache_dir)
+        warm, _ = timed(warm_embedder.encode, texts)
+        print(row("warm cache (fresh reader)", warm, len(texts), base))
+        assert warm_embedder.stats.misses == 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="all passages and sentences")
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--batches", default="16,32,64,128")
+    args = parser.parse_args()
+    passages, sentences = load_texts(args.full)
+    batches = [int(b) for b in args.batches.split(",")]
+    lexical = get_embedder("lexical", use_cache=False)
+    print(f"lexical backend (numpy, dim {lexical.dim})")
+    for name, texts in (("passages", passages), ("sentences", sentences)):
+        seconds, _ = timed(lexical.encode, texts)
+        print(row(f"lexical {name} ({len(texts)})", seconds, len(texts), None))
+    cache_rows(lexical, passages + sentences, None)
+    bench_neural("passages", passages, args.device, batches)
+    bench_neural("sentences", sentences, args.device, batches)
+
+
+if __name__ == "__main__":
+    main()
