@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -11,7 +10,12 @@ import pytest
 from report_fixtures import make_contract, nss_contract, parse
 
 from concept_diff.errors import InputError
-from concept_diff.report.series import first_appearances, trajectory_series, write_series
+from concept_diff.report.series import (
+    first_actor_appearances,
+    first_term_appearances,
+    trajectory_series,
+    write_series,
+)
 
 
 def _chain() -> list[dict]:
@@ -37,11 +41,19 @@ def _chain() -> list[dict]:
     return [first, second]
 
 
-def test_first_appearance_is_the_first_version_counting_it() -> None:
-    found = first_appearances(_chain(), "terms", "term", "old_count", "new_count")
-    assert found["arms control"] == 0
-    assert found["euro-atlantic security"] == 1
-    assert found["resilience"] == 2
+def test_first_appearance_is_the_first_version_whose_text_has_it() -> None:
+    chain = _chain()
+    chain[1]["new"]["passages"][0]["text"] += " Resilience matters; resilience pays."
+    found = first_term_appearances(chain)
+    assert found["arms control"] == (0, 1)  # "arms control" is in 2010's text
+    assert found["euro-atlantic security"] == (1, 1)
+    assert found["resilience"] == (2, 2)
+    # Listed only by the second pair, yet present from the start: the text decides, not tables.
+    chain[1]["terms"].append(dict(chain[1]["terms"][0], term="Terrorism"))
+    assert first_term_appearances(chain)["Terrorism"][0] == 0
+    actors = first_actor_appearances(chain)
+    assert actors["Ruritania"] == (0, 2)  # via the alias "Ruritania's" too: p1 and p5
+    assert actors["A|B Group <script>"] == (1, 1)  # its alias "A|B" first in 2015 p7
 
 
 def test_trajectories_follow_each_term_across_versions() -> None:
@@ -62,7 +74,7 @@ def test_write_series_links_every_pair_report_and_is_deterministic(tmp_path: Pat
              if c.type == "link_open"]
     assert sorted(links) == ["2010-vs-2015.md", "2015-vs-2020.md"]
     assert all((tmp_path / "a" / link).is_file() for link in links)
-    assert re.search(r"\| 2020 \| resilience \|", index)
+    assert "| 2015 | euro-atlantic security | A\\|B Group \\<script\\> |" in index
     html = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
     assert 'href="2015-vs-2020.html"' in html and "<script" not in html
     again = write_series(_chain(), tmp_path / "b")

@@ -8,6 +8,8 @@ across all versions, and each actor's framing over time (table and chart).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,8 @@ from .markdown import cell, table
 from .markup import md_text
 
 MAX_TRAJECTORIES = 8
-FIRST_APPEARANCES = 15  # rows per version in the first-appearance table
+FIRST_APPEARANCES = 15
+MAX_FRAMING_ROWS = 30  # rows per version in the first-appearance table
 
 
 def versions(contracts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -45,12 +48,61 @@ def _per_version(contracts: Sequence[Mapping[str, Any]], table_name: str, key: s
     return out
 
 
-def first_appearances(contracts: Sequence[Mapping[str, Any]], table_name: str, key: str,
-                      old_field: str, new_field: str) -> dict[str, int]:
-    """The index of the first version in which each term/actor is counted at least once."""
-    counts = _per_version(contracts, table_name, key, old_field, new_field)
-    return {item: min(i for i, n in found.items() if n) for item, found in counts.items()
-            if any(n for n in found.values())}
+def term_counts(doc: Mapping[str, Any], keys: set[str]) -> Counter:
+    """How often each lemma n-gram key occurs in a version's passages.
+
+    Pair tables list only the terms that changed most, so a term missing from a table may still
+    be in the text: presence is counted in the text itself, lemmatised as shifts.terms does.
+    """
+    from ..shifts.text import lemma, tokens
+
+    sizes = {len(k.split(" ")) for k in keys}
+    found: Counter = Counter()
+    for passage in doc.get("passages", []):
+        lemmas = [lemma(t) for t in tokens(passage.get("text", ""))]
+        for n in sizes:
+            found.update(k for k in (" ".join(lemmas[i:i + n])
+                                     for i in range(len(lemmas) - n + 1)) if k in keys)
+    return found
+
+
+def term_key(term: str) -> str:
+    from ..shifts.text import lemma, tokens
+
+    return " ".join(lemma(t) for t in tokens(term))
+
+
+def first_term_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
+    """``{term: (first version index, count there)}`` for every term any pair table lists."""
+    terms = sorted({str(t["term"]) for c in contracts for t in c.get("terms", [])})
+    keys = {t: term_key(t) for t in terms}
+    counts = [term_counts(doc, set(keys.values()) - {""}) for doc in versions(contracts)]
+    out = {}
+    for term in terms:
+        present = [(i, c[keys[term]]) for i, c in enumerate(counts) if c[keys[term]]]
+        if present:
+            out[term] = present[0]
+    return out
+
+
+def first_actor_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
+    """``{actor: (first version index, passages naming it there)}``, by the actor's names."""
+    actors: dict[str, set[str]] = {}
+    for contract in contracts:
+        for actor in contract.get("actors", []):
+            names = {str(actor["actor"]), *map(str, actor.get("aliases", []))}
+            actors.setdefault(str(actor["actor"]), set()).update(n for n in names if n)
+    docs = versions(contracts)
+    out = {}
+    for actor in sorted(actors):
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(
+            re.escape(n) for n in sorted(actors[actor], key=lambda n: (-len(n), n))) + r")(?!\w)")
+        for i, doc in enumerate(docs):
+            hits = sum(1 for p in doc.get("passages", []) if pattern.search(p.get("text", "")))
+            if hits:
+                out[actor] = (i, hits)
+                break
+    return out
 
 
 def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence[str],
@@ -74,16 +126,19 @@ def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence
 
 
 def _first_terms(contracts: Sequence[Mapping[str, Any]], names: list[str]) -> list[str]:
-    first = first_appearances(contracts, "terms", "term", "old_count", "new_count")
-    actors = first_appearances(contracts, "actors", "actor", "old_mentions", "new_mentions")
-    lines = ["## First appearances", ""]
-    rows = []
-    for index in range(1, len(names)):
-        terms = sorted(t for t, i in first.items() if i == index)[:FIRST_APPEARANCES]
-        who = sorted(a for a, i in actors.items() if i == index)
-        rows.append([cell(names[index]), ", ".join(cell(t) for t in terms) or "—",
-                     ", ".join(cell(a) for a in who) or "—"])
-    return lines + table(["Version", "New terms", "New actors"], rows)
+    terms = first_term_appearances(contracts)
+    actors = first_actor_appearances(contracts)
+    rows = [[cell(names[i]), _most_frequent(terms, i), _most_frequent(actors, i)]
+            for i in range(1, len(names))]
+    note = (f"Terms and actors first found in the version named (absent from every earlier one), "
+            f"most frequent first, at most {FIRST_APPEARANCES} each.")
+    return ["## First appearances", "", note, "",
+            *table(["Version", "New terms", "New actors"], rows)]
+
+
+def _most_frequent(found: dict[str, tuple[int, int]], index: int) -> str:
+    items = sorted((-count, name) for name, (first, count) in found.items() if first == index)
+    return ", ".join(cell(name) for _, name in items[:FIRST_APPEARANCES]) or "—"
 
 
 def _trajectories(charts: Mapping[str, str]) -> list[str]:
@@ -98,9 +153,13 @@ def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
     dominant = _per_version(contracts, "actors", "actor", "old_dominant", "new_dominant")
     if not dominant:
         return []
-    rows = [[cell(actor)] + [cell(found.get(i) or "—") for i in range(len(names))]
-            for actor, found in sorted(dominant.items())]
-    lines = ["## Actor framing over time", ""]
+    mentions = _per_version(contracts, "actors", "actor", "old_mentions", "new_mentions")
+    ranked = sorted(dominant, key=lambda a: (-sum(v or 0 for v in mentions[a].values()), a))
+    rows = [[cell(actor)] + [cell(dominant[actor].get(i) or "—") for i in range(len(names))]
+            for actor in ranked[:MAX_FRAMING_ROWS]]
+    lines = ["## Actor framing over time", "",
+             f"Dominant framing per version for the {min(len(ranked), MAX_FRAMING_ROWS)} "
+             "most-mentioned actors; each pair report has the shares and quotes.", ""]
     if "framing" in charts:
         lines += [f"![Actor framing across versions]({charts['framing']})", ""]
     return lines + table(["Actor"] + [cell(n) for n in names], rows)
