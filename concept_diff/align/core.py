@@ -26,6 +26,8 @@ class AlignParams:
                       translations of each other, as vecalign normalises by random pairs
     noise_margin      ... plus this margin, so a pair must clearly beat chance
     calibration_pairs how many random pairs are scored (fixed seed: deterministic)
+    default_threshold used when fewer than min_calibration random non-candidate pairs exist
+                      (very short documents): too few to say what chance looks like
     edited_min        lexical ratio from which a same-place pair is 'edited' not 'rewritten'
     move_margin       a pair off the monotone path becomes 'moved' if its score is at least
                       threshold + move_margin (moves need stronger evidence than pairs in order)
@@ -41,6 +43,8 @@ class AlignParams:
     noise_quantile: float = 0.99
     noise_margin: float = 0.05
     calibration_pairs: int = 2000
+    default_threshold: float = 0.5
+    min_calibration: int = 50
     edited_min: float = 0.6
     move_margin: float = 0.02
     max_group: int = 3
@@ -80,8 +84,9 @@ def calibrate(
     draws = rng.integers(0, n * m, size=3 * params.calibration_pairs)
     pairs = [(int(x // m), int(x % m)) for x in draws]
     pairs = sorted({p for p in pairs if p not in exclude})[: params.calibration_pairs]
-    if not pairs:
-        pairs = [(int(x // m), int(x % m)) for x in draws[: params.calibration_pairs]]
+    if len(pairs) < params.min_calibration:
+        value = params.default_threshold
+        return value, {"method": "default", "pairs": len(pairs), "threshold": value}
     cos = pair_cosines(old, new, pairs)
     lex_pairs = pairs[:: max(1, len(pairs) // 150)]  # difflib is the slow part; ~150 suffice
     lex = float(np.mean(pair_lexical(old, new, lex_pairs)))
