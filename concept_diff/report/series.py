@@ -158,8 +158,8 @@ def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
     rows = [[cell(actor)] + [cell(dominant[actor].get(i) or "—") for i in range(len(names))]
             for actor in ranked[:MAX_FRAMING_ROWS]]
     lines = ["## Actor framing over time", "",
-             f"Dominant framing per version for the {min(len(ranked), MAX_FRAMING_ROWS)} "
-             "most-mentioned actors; each pair report has the shares and quotes.", ""]
+             (f"Dominant framing per version for the {min(len(ranked), MAX_FRAMING_ROWS)} "
+             "most-mentioned actors; each pair report has the shares and quotes."), ""]
     if "framing" in charts:
         lines += [f"![Actor framing across versions]({charts['framing']})", ""]
     return lines + table(["Actor"] + [cell(n) for n in names], rows)
