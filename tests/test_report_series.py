@@ -101,3 +101,24 @@ def test_nss_timeline_index_links_resolve_and_is_deterministic(nss_files, tmp_pa
     assert "## First appearances" in text and "| 2015 |" in text
     again = write_series(contracts, tmp_path / "b", "md")
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
+
+
+def test_existing_pair_reports_are_linked_not_rewritten(tmp_path: Path) -> None:
+    (tmp_path / "v2010-vs-v2015.md").write_text("pair one\n", encoding="utf-8")
+    (tmp_path / "v2015-vs-v2020.md").write_text("pair two\n", encoding="utf-8")
+    (tmp_path / "v2015-vs-v2020.html").write_text("<p>two</p>\n", encoding="utf-8")
+    changelog = [{"date": "2024-01-02", "changes": ["new version 2020 <b>"]},
+                 {"date": "2024-02-03", "changes": []}]
+    written = write_series(_chain(), tmp_path, "md,html", title="Ruritania | Strategy",
+                           changelog=changelog, pair_names=["v2010-vs-v2015", "v2015-vs-v2020"])
+    assert sorted(p.name for p in written) == ["index.html", "index.md", "series-framing.png",
+                                               "series-trajectories.png"]
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert index.startswith("# Ruritania \\| Strategy: 2010 to 2020\n")
+    assert "(v2010-vs-v2015.md)" in index and "(v2015-vs-v2020.md)" in index
+    assert index.index("2024-02-03") < index.index("2024-01-02")  # newest first
+    assert "new version 2020 \\<b\\>" in index
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    # Only the second pair has an HTML report; the first is linked as Markdown.
+    assert 'href="v2010-vs-v2015.md"' in html and 'href="v2015-vs-v2020.html"' in html
+    assert (tmp_path / "v2010-vs-v2015.md").read_text(encoding="utf-8") == "pair one\n"

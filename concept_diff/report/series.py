@@ -106,10 +106,10 @@ def first_actor_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str,
 
 
 def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence[str],
-                    charts: Mapping[str, str] | None = None) -> str:
+                    charts: Mapping[str, str] | None = None, *, title: str | None = None) -> str:
     docs, charts = versions(contracts), charts or {}
     names = [_name(d) for d in docs]
-    title = md_text(str(docs[-1].get("title") or "Series"))
+    title = md_text(title or str(docs[-1].get("title") or "Series"))
     lines = [f"# {title}: {md_text(names[0])} to {md_text(names[-1])}", "",
              f"{len(docs)} versions, {len(contracts)} consecutive comparisons.", "",
              "## Versions", ""]
@@ -179,31 +179,69 @@ def trajectory_series(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[
 
 
 def write_series(contracts: list[dict], output_dir: Path, formats: str | list[str] = "md,html",
-                 ) -> list[Path]:
-    """Pair reports for each consecutive pair, series charts and an index, under output_dir."""
+                 *, title: str | None = None, changelog: Sequence[Mapping[str, Any]] | None = None,
+                 pair_names: Sequence[str] | None = None) -> list[Path]:
+    """Series charts and an index under ``output_dir``, linking one report per consecutive pair.
+
+    ``pair_names``: base names of pair reports already written there (``update`` writes its
+    own); without them the pair reports are written here, named after the versions.
+    ``changelog``: ``[{"date": ..., "changes": [...]}, ...]`` from scheduled updates.
+    """
     from . import parse_formats, report_base, write_reports
 
     output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    chosen = parse_formats(formats, output_dir / "index")
-    written: list[Path] = []
-    bases = []
-    for contract in contracts:
-        written += write_reports(contract, output_dir, chosen)
-        bases.append(report_base(contract, output_dir).name)
     names = [_name(d) for d in versions(contracts)]
+    chosen = parse_formats(formats, output_dir / "index")
+    output_dir.mkdir(parents=True, exist_ok=True)  # report_base names pairs inside a folder
+    written: list[Path] = []
+    if pair_names is None:
+        for contract in contracts:
+            written += write_reports(contract, output_dir, chosen)
+        pair_names = [report_base(contract, output_dir).name for contract in contracts]
     pngs = chart_module.series_charts(contracts, names)
+    index = SeriesIndex(contracts, title, changelog)
     if "md" in chosen:
         files = {k: f"series-{k}.png" for k in sorted(pngs)}
         written += [atomic.write_bytes(output_dir / f, pngs[k]) for k, f in files.items()]
-        text = series_markdown(contracts, [f"{b}.md" for b in bases], files)
+        text = index.markdown(_links(output_dir, pair_names, ".md"), files)
         written.append(atomic.write_text(output_dir / "index.md", text))
     if "html" in chosen:
         from .html import data_uri, markdown_to_html, page
 
         sources = {k: data_uri(v) for k, v in pngs.items()}
-        text = series_markdown(contracts, [f"{b}.html" for b in bases], sources)
-        body = markdown_to_html(text)
-        title = f"concept-diff: {names[0]} … {names[-1]}"
-        written.append(atomic.write_text(output_dir / "index.html", page(title, body)))
+        body = markdown_to_html(index.markdown(_links(output_dir, pair_names, ".html"), sources))
+        heading = title or f"{names[0]} … {names[-1]}"
+        written.append(atomic.write_text(output_dir / "index.html",
+                                         page(f"concept-diff: {heading}", body)))
     return written
+
+
+def _links(output_dir: Path, pair_names: Sequence[str], suffix: str) -> list[str]:
+    """Link each pair report in this format where it exists, else its Markdown."""
+    return [f"{n}{suffix}" if (output_dir / f"{n}{suffix}").is_file() else f"{n}.md"
+            for n in pair_names]
+
+
+class SeriesIndex:
+    """The index's content; rendered once per format with that format's links and images."""
+
+    def __init__(self, contracts: Sequence[Mapping[str, Any]], title: str | None,
+                 changelog: Sequence[Mapping[str, Any]] | None):
+        self.contracts, self.title, self.changelog = contracts, title, changelog or []
+
+    def markdown(self, pair_links: Sequence[str], charts: Mapping[str, str]) -> str:
+        text = series_markdown(self.contracts, pair_links, charts, title=self.title)
+        return text + "".join(f"{line}\n" for line in _changelog(self.changelog))
+
+
+def _changelog(entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Newest first: what each scheduled update found."""
+    if not entries:
+        return []
+    lines = ["", "## Changelog", ""]
+    for entry in reversed(list(entries)):
+        changes = entry.get("changes") or []
+        changes = [changes] if isinstance(changes, str) else list(changes)
+        lines.append(f"- **{md_text(str(entry.get('date', '')))}**: "
+                     + ("; ".join(md_text(str(c)) for c in changes) or "no changes"))
+    return lines
