@@ -146,5 +146,103 @@ def fetch(
         raise typer.Exit(1)
 
 
+FormatsOpt = typer.Option(
+    "md,html,json", "--format", help="Report formats for each pair: any of md,html,json,csv."
+)
+
+
+@app.command()
+def timeline(
+    corpus: Path = typer.Argument(..., help="A folder of dated versions or a corpus.toml."),
+    output: Path = typer.Option(Path("reports"), "-o", "--output", help="Folder for the reports."),
+    fmt: str = FormatsOpt,
+    model: Optional[str] = ModelOpt,
+    device: Optional[str] = DeviceOpt,
+    cache_dir: Optional[Path] = CacheOpt,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Compare every consecutive pair of a series and write the series report and index."""
+    _update(corpus, output, fmt=fmt, model=model, device=device, cache_dir=cache_dir,
+            force=True, quiet=quiet)
+
+
+@app.command()
+def update(
+    corpus: Path = typer.Argument(..., help="A folder of dated versions, a corpus.toml or a series name."),
+    output: Path = typer.Option(Path("reports"), "-o", "--output", help="Folder for the reports."),
+    fmt: str = FormatsOpt,
+    model: Optional[str] = ModelOpt,
+    device: Optional[str] = DeviceOpt,
+    cache_dir: Optional[Path] = CacheOpt,
+    fetch_first: bool = typer.Option(False, "--fetch", help="Fetch the official sources first."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be done; write nothing."),
+    exit_code: bool = typer.Option(
+        False, "--exit-code", help="Exit 3 when reports changed (0: up to date, 1: error)."
+    ),
+    wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another run's lock."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Bring the reports up to date: only new or changed versions are compared.
+
+    Exit codes: 0 done (or up to date), 1 error (another run holds the lock, a fetch failed),
+    2 bad input, 3 reports changed (only with --exit-code).
+    """
+    _update(corpus, output, fmt=fmt, model=model, device=device, cache_dir=cache_dir,
+            fetch_first=fetch_first, dry_run=dry_run, exit_code=exit_code, wait=wait,
+            as_json=as_json, quiet=quiet)
+
+
+@app.command()
+def watch(
+    corpus: Path = typer.Argument(..., help="A folder of dated versions or a corpus.toml."),
+    output: Path = typer.Option(Path("reports"), "-o", "--output", help="Folder for the reports."),
+    fmt: str = FormatsOpt,
+    model: Optional[str] = ModelOpt,
+    device: Optional[str] = DeviceOpt,
+    cache_dir: Optional[Path] = CacheOpt,
+    interval: float = typer.Option(5.0, "--interval", help="Seconds between looks at the folder."),
+) -> None:
+    """Run `update` now and again whenever a file in the corpus folder changes (Ctrl-C stops)."""
+    from .watch import watch as watch_folder
+
+    def once() -> None:
+        try:
+            _update(corpus, output, fmt=fmt, model=model, device=device, cache_dir=cache_dir,
+                    wait=60.0, keep_going=True)
+        except typer.Exit:
+            pass
+
+    try:
+        watch_folder(corpus, once, interval=interval)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+def _update(corpus: Path, output: Path, *, fmt: str, model, device, cache_dir, force=False,
+            fetch_first=False, dry_run=False, exit_code=False, wait=0.0, as_json=False,
+            quiet=False, keep_going=False) -> None:
+    import json
+
+    from .update import EXIT_CHANGED, format_result, result_summary, run_update
+
+    try:
+        result = run_update(corpus, output, formats=fmt, model=model, device=device,
+                            cache_dir=cache_dir, force=force, fetch_first=fetch_first,
+                            dry_run=dry_run, wait=wait,
+                            progress=None if quiet or as_json else typer.echo)
+    except ConceptDiffError as error:
+        if keep_going:
+            typer.echo(f"concept-diff: error: {error}", err=True)
+            return
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(result_summary(result, output), ensure_ascii=False, indent=2))
+    elif not quiet:
+        typer.echo(format_result(result, output, dry_run=dry_run))
+    if exit_code and result.changed:
+        raise typer.Exit(EXIT_CHANGED)
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m concept_diff`
     app(prog_name="concept-diff", args=sys.argv[1:])

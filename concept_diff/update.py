@@ -1,0 +1,390 @@
+"""Bring a folder of reports up to date with a corpus, doing only the work that changed.
+
+The state file (``.concept-diff/state.json`` in the output folder) records, for each version,
+the sha256 of its source bytes, and for each consecutive pair, the hashes it was computed from
+and the files it wrote. A run hashes the sources (cheap: no model, no parsing), works out which
+pairs are new or stale, re-runs only those, then rewrites the series report and index.
+
+Crash safety: every file is written atomically, and the state is saved after each pair, *after*
+that pair's reports. A run killed at any point leaves the previous reports and a state that
+describes files that exist; the next run redoes whatever the state does not vouch for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__, atomic
+from .errors import ConceptDiffError
+from .lock import folder_lock
+
+STATE_DIR = ".concept-diff"
+STATE_NAME = "state.json"
+STATE_SCHEMA = "concept-diff-state/1"
+DEFAULT_FORMATS = ("md", "html", "json")
+
+# Exit codes for schedulers, like `git diff --exit-code`.
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGED = 3
+
+
+@dataclass
+class Version:
+    key: str  # stable name of the version in file names: its date, else a slug of its title
+    title: str
+    date: str | None
+    path: Path
+    sha256: str
+
+
+@dataclass
+class Plan:
+    versions: list[Version]
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # to (re)compute
+    stale_pairs: list[str] = field(default_factory=list)  # reports to delete
+    series: bool = False  # series report and index need rewriting
+    state_note: str | None = None  # e.g. "state file was corrupt; rebuilt"
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.pairs or self.stale_pairs or self.series)
+
+    def describe(self) -> list[str]:
+        lines = [f"new version {k}" for k in self.new]
+        lines += [f"changed version {k}" for k in self.changed]
+        lines += [f"removed version {k}" for k in self.removed]
+        lines += [f"compare {a} → {b}" for a, b in self.pairs]
+        lines += [f"delete stale report {name}" for name in self.stale_pairs]
+        if self.series:
+            lines.append("rewrite series report and index")
+        return lines
+
+
+@dataclass
+class UpdateResult:
+    plan: Plan
+    written: list[Path] = field(default_factory=list)
+    deleted: list[Path] = field(default_factory=list)
+    changelog: list[str] = field(default_factory=list)
+    embedded: int = 0  # texts embedded (cache misses) in this run
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.deleted)
+
+
+def pair_name(old: str, new: str) -> str:
+    return f"{old}-vs-{new}"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- state
+
+
+def state_path(output: Path) -> Path:
+    return output / STATE_DIR / STATE_NAME
+
+
+def read_state(output: Path) -> tuple[dict[str, Any], str | None]:
+    """The saved state, or an empty one with a note when it is missing or corrupt."""
+    path = state_path(output)
+    empty: dict[str, Any] = {"schema": STATE_SCHEMA, "versions": {}, "pairs": {}, "changelog": []}
+    if not path.exists():
+        return empty, None
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if state.get("schema") != STATE_SCHEMA or not isinstance(state.get("pairs"), dict):
+            raise ValueError("unexpected schema")
+        for key in ("versions", "changelog"):
+            state.setdefault(key, empty[key])
+        return state, None
+    except (OSError, ValueError, AttributeError) as error:
+        return empty, f"state file {path} was unreadable ({error}); rebuilding it"
+
+
+def write_state(output: Path, state: dict[str, Any]) -> None:
+    text = json.dumps(state, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    atomic.write_text(state_path(output), text)
+
+
+# ---------------------------------------------------------------- planning
+
+
+def corpus_versions(corpus_path: Path) -> tuple[str, list[Version]]:
+    """The corpus's versions in date order, with the sha256 of each source file."""
+    from .corpus import load_corpus
+
+    corpus = load_corpus(corpus_path)
+    dates = [entry.date for entry in corpus.entries]
+    unique_dates = len(set(dates)) == len(dates)
+    versions = []
+    for entry in corpus.entries:
+        path = corpus.locate(entry)
+        key = _slug(entry.date) if unique_dates else entry.key  # short report names: 2010-vs-2015
+        versions.append(Version(key, entry.title or "", entry.date, path, sha256_file(path)))
+    return corpus.name, versions
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "version"
+
+
+def plan_update(
+    output: Path, versions: list[Version], *, settings: dict[str, Any], force: bool = False
+) -> Plan:
+    state, note = read_state(output)
+    plan = Plan(versions=versions, state_note=note)
+    old_versions: dict[str, Any] = state.get("versions", {})
+    for version in versions:
+        before = old_versions.get(version.key)
+        if before is None:
+            plan.new.append(version.key)
+        elif before.get("sha256") != version.sha256:
+            plan.changed.append(version.key)
+    keys = {v.key for v in versions}
+    plan.removed = sorted(k for k in old_versions if k not in keys)
+
+    same_settings = state.get("settings") == settings
+    wanted = {pair_name(a.key, b.key): (a, b) for a, b in itertools.pairwise(versions)}
+    for name, (a, b) in wanted.items():
+        done = state["pairs"].get(name)
+        fresh = (
+            not force
+            and same_settings
+            and done is not None
+            and done.get("old_sha256") == a.sha256
+            and done.get("new_sha256") == b.sha256
+            and _outputs_intact(output, done.get("outputs", {}))
+        )
+        if not fresh:
+            plan.pairs.append((a.key, b.key))
+    plan.stale_pairs = sorted(name for name in state["pairs"] if name not in wanted)
+    series_done = state.get("series") or {}
+    plan.series = bool(
+        plan.pairs
+        or plan.stale_pairs
+        or plan.removed
+        or series_done.get("pairs") != sorted(wanted)
+        or not _outputs_intact(output, series_done.get("outputs", {}))
+    )
+    return plan
+
+
+def _outputs_intact(output: Path, outputs: dict[str, str]) -> bool:
+    """Every recorded output exists with the hash we wrote (a hand-edited report is redone)."""
+    if not outputs:
+        return False
+    for name, digest in outputs.items():
+        path = output / name
+        if not path.exists() or sha256_file(path) != digest:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- running
+
+
+def update(
+    corpus_path: Path,
+    output: Path,
+    *,
+    model: str | None = None,
+    device: str | None = None,
+    cache_dir: Path | None = None,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    dry_run: bool = False,
+    force: bool = False,
+    wait: float = 0.0,
+    today: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> UpdateResult:
+    """Plan, then (unless ``dry_run``) run the comparisons the plan calls for, under a lock."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    output = Path(output)
+    settings = {"model": model or "default", "formats": sorted(formats), "tool": __version__}
+    if dry_run:
+        _, versions = corpus_versions(Path(corpus_path))
+        plan = plan_update(output, versions, settings=settings, force=force)
+        return UpdateResult(plan=plan, seconds=time.perf_counter() - started)
+    with folder_lock(output / STATE_DIR, wait=wait):
+        series_name, versions = corpus_versions(Path(corpus_path))
+        plan = plan_update(output, versions, settings=settings, force=force)
+        result = UpdateResult(plan=plan)
+        if plan.state_note:
+            say(plan.state_note)
+        if not plan.up_to_date:
+            _execute(plan, output, series_name, settings, result, model, device, cache_dir,
+                     today, say)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _execute(plan, output, series_name, settings, result, model, device, cache_dir, today, say):
+    state, _ = read_state(output)
+    state["settings"] = settings
+    by_key = {v.key: v for v in plan.versions}
+    today = today or datetime.now(UTC).date().isoformat()
+    notes: list[str] = [f"new version {k} added" for k in plan.new]
+    notes += [f"version {k} changed" for k in plan.changed]
+    notes += [f"version {k} removed" for k in plan.removed]
+
+    if plan.pairs:
+        embedder = _embedder(model, device, cache_dir)
+        for old_key, new_key in plan.pairs:
+            say(f"comparing {old_key} → {new_key}")
+            files = _run_pair(by_key[old_key], by_key[new_key], output, embedder, settings)
+            result.written += [output / name for name in files]
+            state["pairs"][pair_name(old_key, new_key)] = {
+                "old": old_key,
+                "new": new_key,
+                "old_sha256": by_key[old_key].sha256,
+                "new_sha256": by_key[new_key].sha256,
+                "outputs": files,
+            }
+            state["versions"].update({k: _version_state(by_key[k]) for k in (old_key, new_key)})
+            write_state(output, state)  # progress survives a kill after this point
+            notes.append(f"report {old_key}→{new_key} written")
+        stats = getattr(embedder, "stats", None)
+        result.embedded = int(getattr(stats, "misses", 0) or 0) if stats is not None else 0
+
+    for name in plan.stale_pairs:
+        for file_name in state["pairs"][name].get("outputs", {}):
+            path = output / file_name
+            if path.exists():
+                path.unlink()
+                result.deleted.append(path)
+        del state["pairs"][name]
+        notes.append(f"report {name} removed")
+
+    state["versions"] = {v.key: _version_state(v) for v in plan.versions}
+    if notes:
+        state["changelog"].append({"date": today, "changes": notes})
+        result.changelog = notes
+    write_state(output, state)
+    if plan.series:
+        say("writing series report and index")
+        files = _write_series(output, series_name, plan.versions, state)
+        result.written += [output / name for name in files]
+        state["series"] = {"pairs": sorted(state["pairs"]), "outputs": files}
+        write_state(output, state)
+
+
+def _version_state(version: Version) -> dict[str, Any]:
+    return {"title": version.title, "date": version.date, "file": str(version.path),
+            "sha256": version.sha256}
+
+
+def _embedder(model, device, cache_dir):
+    from .embed import get_embedder
+
+    return get_embedder(model, device=device, cache_dir=cache_dir)
+
+
+def _run_pair(old: Version, new: Version, output: Path, embedder, settings) -> dict[str, str]:
+    """Compare one pair and write its reports; returns {file name: sha256} of what was written."""
+    from .compare import compare
+    from .load import load_document
+    from .report import write_reports
+
+    old_doc = load_document(old.path, title=old.title or None, date=old.date)
+    new_doc = load_document(new.path, title=new.title or None, date=new.date)
+    contract = compare(old_doc, new_doc, embedder=embedder).to_dict()
+    base = output / pair_name(old.key, new.key)
+    formats = sorted(set(settings["formats"]) | {"json"})  # the series report reads the JSON
+    written = write_reports(contract, base.with_suffix(".md"), formats)
+    return {str(p.relative_to(output)): sha256_file(p) for p in sorted(written)}
+
+
+def _write_series(output: Path, series_name: str, versions: list[Version], state) -> dict[str, str]:
+    """The series index and charts, from the pair contracts on disk (nothing is re-embedded)."""
+    from .report.series import write_series
+
+    names = [pair_name(a.key, b.key) for a, b in itertools.pairwise(versions)]
+    contracts = [json.loads((output / f"{name}.json").read_text(encoding="utf-8"))
+                 for name in names]
+    formats = [f for f in state["settings"]["formats"] if f in ("md", "html")] or ["md"]
+    written = write_series(contracts, output, formats, title=series_name,
+                           changelog=state["changelog"], pair_names=names)
+    return {str(Path(p).relative_to(output)): sha256_file(Path(p)) for p in sorted(written)}
+
+
+# ---------------------------------------------------------------- what to print
+
+
+def result_summary(result: UpdateResult, output: Path) -> dict[str, Any]:
+    """The run in a form for scripts (`--json`) and for the human-readable lines below."""
+
+    def rel(path: Path) -> str:
+        try:
+            return str(path.relative_to(output))
+        except ValueError:
+            return str(path)
+
+    return {
+        "up_to_date": result.plan.up_to_date,
+        "plan": result.plan.describe(),
+        "compared": [list(pair) for pair in result.plan.pairs],
+        "written": [rel(p) for p in result.written],
+        "deleted": [rel(p) for p in result.deleted],
+        "embedded": result.embedded,
+        "changelog": result.changelog,
+        "seconds": round(result.seconds, 3),
+    }
+
+
+def format_result(result: UpdateResult, output: Path, *, dry_run: bool = False) -> str:
+    summary = result_summary(result, output)
+    if summary["up_to_date"]:
+        return f"{output}: up to date; nothing to do ({summary['seconds']:.2f} s)"
+    if dry_run:
+        return "\n".join(["would:"] + [f"  {line}" for line in summary["plan"]])
+    head = (f"{output}: {len(summary['written'])} files written, "
+            f"{len(summary['deleted'])} deleted, {summary['embedded']} texts embedded "
+            f"({summary['seconds']:.1f} s)")
+    lines = [head]
+    lines += [f"  {change}" for change in summary["changelog"]]
+    return "\n".join(lines)
+
+
+def run_update(
+    corpus: Path,
+    output: Path,
+    *,
+    formats: str = "md,html,json",
+    fetch_first: bool = False,
+    **options: Any,
+) -> UpdateResult:
+    """`update` as the CLI calls it: formats as text, an optional fetch first."""
+    from .report import parse_formats
+
+    chosen = tuple(parse_formats(formats, Path(output) / "report"))
+    if fetch_first:
+        from .fetch import fetch_series
+
+        failed = [r for r in fetch_series(str(corpus)) if r.status == "failed"]
+        if failed:
+            raise ConceptDiffError(f"fetch failed for {len(failed)} version(s); reports not updated",
+                                   corpus)
+    return update(Path(corpus), Path(output), formats=chosen, **options)
