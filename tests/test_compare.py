@@ -12,9 +12,19 @@ pytestmark = [pytest.mark.corpus, pytest.mark.model]
 
 
 @pytest.fixture(scope="module")
-def pairs(nss_files, minilm):
+def cache(tmp_path_factory):
+    """One embedding cache for the module: the NSS texts are embedded once (the slow part)."""
+    return tmp_path_factory.mktemp("compare-cache")
+
+
+@pytest.fixture(scope="module")
+def pairs(nss_files, cache):
+    pytest.importorskip("sentence_transformers")
+    from concept_diff.embed import get_embedder
+
+    embedder = get_embedder(None, device="cpu", cache_dir=cache)
     return {
-        (a, b): compare(nss_files[a], nss_files[b], embedder=minilm, analyse=False)
+        (a, b): compare(nss_files[a], nss_files[b], embedder=embedder, analyse=False)
         for a, b in (("2010", "2015"), ("2002", "2006"))
     }
 
@@ -53,14 +63,14 @@ def test_parameters_report_the_calibrated_threshold(pairs) -> None:
     assert params["calibration"]["random_quantile"] < params["threshold"] < 1
 
 
-def test_json_is_byte_identical_across_runs(nss_files, tmp_path, minilm) -> None:
+def test_json_is_byte_identical_across_runs(nss_files, tmp_path, cache, pairs) -> None:
     from concept_diff.api import compare_files
 
     outputs = []
     for run in range(2):
         out = tmp_path / f"run{run}.json"
         result = compare_files(nss_files["2002"], nss_files["2006"], model=None, device="cpu",
-                               cache_dir=tmp_path / "cache", output=out, fmt="json")
+                               cache_dir=cache, output=out, fmt="json")
         assert result.written == [out]
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]

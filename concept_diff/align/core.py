@@ -153,13 +153,21 @@ def _group_beads(
                 key = (i, 1, start, size)
                 if key not in out and np.min(new.vecs[start:start + size] @ old.vecs[i]) >= \
                         threshold:
-                    out[key] = _group(old, new, i, 1, start, size, w, threshold)
+                    out[key] = _group(old, new, i, 1, start, size, w,
+                                      _bar(singles, [i], range(start, start + size), threshold))
             for start in range(max(0, i - size + 1), min(i, len(old) - size) + 1):
                 key = (start, size, j, 1)
                 if key not in out and np.min(old.vecs[start:start + size] @ new.vecs[j]) >= \
                         threshold:
-                    out[key] = _group(old, new, start, size, j, 1, w, threshold)
+                    out[key] = _group(old, new, start, size, j, 1, w,
+                                      _bar(singles, range(start, start + size), [j], threshold))
     return [bead for key, bead in sorted(out.items()) if _beats_pieces(bead, singles)]
+
+
+def _bar(singles: dict[tuple[int, int], Bead], olds, news, threshold: float) -> float:
+    """The score a group must beat: the threshold and each of its pieces alone."""
+    pieces = [singles[(i, j)].score for i in olds for j in news if (i, j) in singles]
+    return max([threshold, *pieces])
 
 
 def _beats_pieces(group: Bead, singles: dict[tuple[int, int], Bead]) -> bool:
