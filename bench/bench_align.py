@@ -40,9 +40,9 @@ def _timed(fn, *args, **kwargs):
 
 def nss_compare(corpora: Path) -> None:
     from concept_diff.align import sentence_texts
-    from concept_diff.compare import compare
+    from concept_diff.comparison import compare
     from concept_diff.embed import get_embedder
-    from concept_diff.load import load_document
+    from concept_diff.loaders import load_document
 
     folder = corpora / "us-national-security-strategy"
     paths = [folder / f"{y}-national-security-strategy.txt" for y in ("2010", "2015")]

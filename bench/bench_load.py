@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from concept_diff import build
-from concept_diff.load import load_document
+from concept_diff.loaders import load_document
 
 YEARS = ("2002", "2006", "2010", "2015")
 
@@ -74,7 +74,7 @@ def measure(path: Path, root: Path, repeat: int) -> dict[str, float]:
 def new_process_warm(path: Path, cache: Path) -> float:
     code = (
         "import time; t = time.perf_counter(); "
-        "from concept_diff.load import load_document; "
+        "from concept_diff.loaders import load_document; "
         f"load_document({str(path)!r}, cache_dir={str(cache)!r}); "
         "print(time.perf_counter() - t)"
     )

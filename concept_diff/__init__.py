@@ -3,8 +3,8 @@
 Public API (imported lazily, so `import concept_diff` and `concept-diff --help` stay fast)::
 
     import concept_diff
-    doc = concept_diff.load("nss-2015.txt")
-    result = concept_diff.compare("nss-2010.txt", "nss-2015.txt")
+    doc = concept_diff.loaders("nss-2015.txt")
+    result = concept_diff.comparison("nss-2010.txt", "nss-2015.txt")
     result.alignment_frame()
 """
 
@@ -14,22 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "compare", "load_corpus"]
+__all__ = ["__version__", "compare", "load", "load_corpus"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Document
 
 
-def load(path: Any, **kwargs: Any) -> "Document":
+def load(path: Any, **kwargs: Any) -> Document:
     """Load one document (.txt .md .html .pdf .docx) into the document model."""
-    from .load import load_document
+    from .loaders import load_document
 
     return load_document(path, **kwargs)
 
 
 def compare(old: Any, new: Any, **kwargs: Any) -> Any:
     """Align two versions (paths or Documents); returns a Comparison."""
-    from .compare import compare as _compare
+    from .comparison import compare as _compare
 
     return _compare(old, new, **kwargs)
 

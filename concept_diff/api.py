@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compare import Comparison, compare
+from .comparison import Comparison, compare
 
 
 @dataclass
@@ -65,7 +65,7 @@ def evaluate_files(
     from .evaluate import evaluate, format_scores, read_gold
 
     _offline()
-    from .load import load_document
+    from .loaders import load_document
 
     old_doc, new_doc = load_document(old), load_document(new)
     beads = read_gold(gold, old_doc, new_doc)

@@ -84,7 +84,7 @@ class Corpus:
     def documents(self) -> list[Document]:
         """Every version loaded with the standard loaders, in date order (loaded once)."""
         if self._documents is None:
-            from .load import load_document
+            from .loaders import load_document
 
             self._documents = [
                 load_document(self.locate(e), title=e.title, date=e.date) for e in self.entries

@@ -146,7 +146,7 @@ def _format(response: Response) -> str:
 
 def _extract(body: bytes, fmt: str, entry: CorpusEntry) -> str:
     """The loaders' cleaned text; they read files, so the bytes pass through a temp file."""
-    from .load import load_document
+    from .loaders import load_document
 
     with tempfile.TemporaryDirectory(prefix="concept-diff-fetch-") as scratch:
         path = Path(scratch) / f"source.{fmt}"

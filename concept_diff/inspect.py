@@ -22,7 +22,7 @@ def inspect_path(path: str | Path, *, passages: bool = False, as_json: bool = Fa
             payload = {"corpus": str(path), "documents": [summary(d, passages) for d in documents]}
             return json.dumps(payload, indent=2, ensure_ascii=False)
         return "\n\n".join(describe(d, passages=passages) for d in documents)
-    from .load import load_document
+    from .loaders import load_document
 
     document = load_document(path)
     if as_json:
@@ -46,7 +46,7 @@ def corpus_documents(path: Path) -> list[Document]:
 
 
 def _scan_folder(folder: Path) -> list[Document]:
-    from .load import EXTENSIONS, load_document
+    from .loaders import EXTENSIONS, load_document
     from .segment import date_from_path
 
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .compare import Comparison
+from .comparison import Comparison
 
 _CHANGED = ("rewritten", "moved", "split", "merged", "edited", "added", "removed")
 

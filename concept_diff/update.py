@@ -304,8 +304,8 @@ def _embedder(model, device, cache_dir):
 
 def _run_pair(old: Version, new: Version, output: Path, embedder, settings) -> dict[str, str]:
     """Compare one pair and write its reports; returns {file name: sha256} of what was written."""
-    from .compare import compare
-    from .load import load_document
+    from .comparison import compare
+    from .loaders import load_document
     from .report import write_reports
 
     old_doc = load_document(old.path, title=old.title or None, date=old.date)

@@ -251,7 +251,7 @@ def squash(text: str) -> str:
 @functools.lru_cache(maxsize=4)
 def nss_contract(old: Path, new: Path) -> dict:
     """A real comparison (lexical model: no torch), computed once per test session."""
-    from concept_diff.compare import compare
+    from concept_diff.comparison import compare
 
     return compare(old, new, model="lexical").to_dict()
 

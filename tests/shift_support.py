@@ -28,7 +28,7 @@ def crude_document(path: Path, date: str) -> Document:
 def load_version(path: Path, date: str) -> Document:
     """The project loader where it exists, else the crude splitter above."""
     try:
-        from concept_diff.load import load_document
+        from concept_diff.loaders import load_document
     except ImportError:
         return crude_document(path, date)
     doc = load_document(path)

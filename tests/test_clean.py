@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from concept_diff.load import clean
+from concept_diff.loaders import clean
 from concept_diff.model import CleanupReport
 
 

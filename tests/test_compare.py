@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from concept_diff.compare import compare
+from concept_diff.comparison import compare
 
 pytestmark = [pytest.mark.corpus, pytest.mark.model]
 

@@ -47,7 +47,7 @@ def paragraphs(path: Path) -> dict[int, str]:
 
 @pytest.fixture(scope="module")
 def documents():
-    from concept_diff.load import load_document
+    from concept_diff.loaders import load_document
 
     return load_document(OLD), load_document(NEW)
 

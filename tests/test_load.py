@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from concept_diff.load import load_document, load_text
+from concept_diff.loaders import load_document, load_text
 
 TEXT = (
     "The Alliance’s Strategy\n\n"

@@ -12,11 +12,11 @@ import pysbd
 import pytest
 
 from concept_diff.build import split_sentences
-from concept_diff.load import cache, load_document
+from concept_diff.loaders import cache, load_document
 from concept_diff.model import Sentence
 
-# the module, not the `concept_diff.load` function that shares its name
-LOADER = importlib.import_module("concept_diff.load")
+# the module, not the `concept_diff.loaders` function that shares its name
+LOADER = importlib.import_module("concept_diff.loaders")
 TEXT = (
     "Strategy 2030\n\n"
     "1. The Alliance faces new threats. It will adapt its posture.\n\n"

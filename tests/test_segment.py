@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from concept_diff.load import load_text
+from concept_diff.loaders import load_text
 from concept_diff.segment import (
     date_from_path,
     date_from_text,

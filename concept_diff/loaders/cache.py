@@ -3,7 +3,7 @@
 An entry is keyed by everything the loaded Document depends on: the sha256 of the source bytes,
 the file name (format, title and date may be read from it), the caller's title/date overrides,
 the versions of the parsing libraries, and a fingerprint of the loader's own source code
-(``load/``, ``segment.py``, ``build.py``, ``model.py``), so an entry made by older code is never
+(``loaders/``, ``segment.py``, ``build.py``, ``model.py``), so an entry made by older code is never
 read. ``LOADER_VERSION`` is for changes the fingerprint cannot see.
 
 Entries are JSON (no pickle: a cache file can never run code) under
@@ -44,7 +44,7 @@ def documents_dir(cache_dir: str | Path | None = None) -> Path:
 def code_fingerprint() -> str:
     """sha256 of the source of every module that shapes a loaded Document."""
     package = Path(__file__).resolve().parent.parent
-    files = sorted((package / "load").glob("*.py"))
+    files = sorted((package / "loaders").glob("*.py"))
     files += [package / name for name in ("segment.py", "build.py", "model.py")]
     digest = hashlib.sha256()
     for file in files:

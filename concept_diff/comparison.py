@@ -82,7 +82,7 @@ def document_dict(doc: Document) -> dict[str, Any]:
 def _document(value: Document | str | Path) -> Document:
     if isinstance(value, Document):
         return value
-    from .load import load_document
+    from .loaders import load_document
 
     return load_document(value)
 
