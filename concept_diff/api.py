@@ -6,6 +6,9 @@ The CLI only parses options and prints; these functions hold the glue.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,22 +36,56 @@ def compare_files(
     output: str | Path | None = None,
     fmt: str | None = None,
     quiet: bool = False,
+    actors: list[str] | None = None,
+    framing: str | Path | None = None,
 ) -> CompareResult:
     """Compare two documents; with ``output``, write the report(s) there (format from ``fmt``
-    or the file extension) through concept_diff.report, which renders the JSON contract."""
-    del quiet  # nothing here prints; the CLI decides
+    or the file extension) through concept_diff.report, which renders the JSON contract.
+    Unless ``quiet``, each step is shown on stderr while it runs."""
     _offline()
     if output is not None:
         from .report import parse_formats
 
         parse_formats(fmt, Path(output))  # a bad format fails before the slow part
-    comparison = compare(old, new, model=model, device=device, cache_dir=cache_dir)
-    written: list[Path] = []
-    if output is not None:
-        from .report import write_reports
+    actor_specs: list[str] | str | Path | None = actors or None
+    if actors and len(actors) == 1 and Path(actors[0]).suffix == ".toml":
+        actor_specs = Path(actors[0])
+    with _progress(quiet) as step:
+        comparison = compare(old, new, model=model, device=device, cache_dir=cache_dir,
+                             actors=actor_specs, framing=framing, progress=step)
+        written: list[Path] = []
+        if output is not None:
+            from .report import write_reports
 
-        written = write_reports(comparison.to_dict(), Path(output), fmt)
+            step("writing reports")
+            written = write_reports(comparison.to_dict(), Path(output), fmt)
     return CompareResult(comparison, written)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr naming the running step, with the time each step took."""
+    if quiet:
+        yield lambda _name: None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    started = {"name": "", "at": time.perf_counter()}
+
+    def finish() -> None:
+        if started["name"]:
+            took = time.perf_counter() - started["at"]
+            console.print(f"[dim]  {started['name']} ({took:.1f} s)[/]")
+
+    with console.status("starting") as status:
+        def step(name: str) -> None:
+            finish()
+            started.update(name=name, at=time.perf_counter())
+            status.update(f"{name} …")
+
+        yield step
+        finish()
 
 
 def evaluate_files(

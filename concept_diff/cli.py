@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,16 +22,35 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ModelOpt = typer.Option(
-    None,
-    "--model",
-    help="Embedding model: a local sentence-transformers folder, 'lexical' (no torch), "
-    "or empty for the bundled all-MiniLM-L6-v2.",
-)
-DeviceOpt = typer.Option(None, "--device", help="cpu, cuda, cuda:1, mps ... (default: best available).")
-CacheOpt = typer.Option(
-    None, "--cache-dir", help="Embedding cache folder (default: $CONCEPT_DIFF_CACHE or the user cache dir)."
-)
+Model = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Embedding model: a local sentence-transformers folder, 'lexical' (no torch), "
+        "or nothing for the bundled all-MiniLM-L6-v2.",
+    ),
+]
+Device = Annotated[
+    str | None,
+    typer.Option("--device", help="cpu, cuda, cuda:1, mps ... (default: best available)."),
+]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir", help="Cache folder (default: $CONCEPT_DIFF_CACHE or the user cache dir)."
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+OutputDir = Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")]
+Formats = Annotated[
+    str, typer.Option("--format", help="Report formats for each pair: any of md,html,json,csv.")
+]
+Corpus = Annotated[
+    Path,
+    typer.Argument(
+        help="A folder of dated versions, a corpus.toml or a series name under corpora/."
+    ),
+]
 
 
 def _fail(error: ConceptDiffError) -> None:
@@ -41,7 +60,9 @@ def _fail(error: ConceptDiffError) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+    ] = False,
 ) -> None:
     if version:
         from . import __version__
@@ -52,9 +73,16 @@ def main(
 
 @app.command()
 def inspect(
-    path: Path = typer.Argument(..., help="A document (.txt .md .html .pdf .docx) or a corpus folder/corpus.toml."),
-    passages: bool = typer.Option(False, "--passages", help="List passages with their ids and labels."),
-    as_json: bool = typer.Option(False, "--json", help="Print the same as JSON."),
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A document (.txt .md .html .pdf .docx) or a corpus folder/corpus.toml."
+        ),
+    ],
+    passages: Annotated[
+        bool, typer.Option("--passages", help="List passages with their ids and labels.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the same as JSON.")] = False,
 ) -> None:
     """Show what was loaded: title, date, words, sections, passages, sentences, clean-up."""
     from .inspect import inspect_path
@@ -67,47 +95,80 @@ def inspect(
 
 @app.command()
 def compare(
-    old: Path = typer.Argument(..., help="The older version."),
-    new: Path = typer.Argument(..., help="The newer version."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here."),
-    fmt: Optional[str] = typer.Option(
-        None, "--format", help="json (more formats come with the reports); default from -o's extension."
-    ),
-    model: Optional[str] = ModelOpt,
-    device: Optional[str] = DeviceOpt,
-    cache_dir: Optional[Path] = CacheOpt,
-    top: int = typer.Option(10, "--top", help="How many of the most changed passages to list."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    old: Annotated[Path, typer.Argument(help="The older version.")],
+    new: Annotated[Path, typer.Argument(help="The newer version.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report here.")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="md, html, json, csv, or several: md,html,json (default: from -o)."
+        ),
+    ] = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            help="Add or merge an actor: 'Russia=Russia|Russian Federation|Moscow' "
+            "(repeatable), or a TOML file with an \\[actors] table.",
+        ),
+    ] = None,
+    framing: Annotated[
+        Path | None,
+        typer.Option("--framing", help="A TOML file of framing categories replacing the default."),
+    ] = None,
+    model: Model = None,
+    device: Device = None,
+    cache_dir: CacheDir = None,
+    top: Annotated[
+        int, typer.Option("--top", help="How many of the most changed passages to list.")
+    ] = 10,
+    quiet: Quiet = False,
 ) -> None:
-    """Align OLD and NEW by meaning; print a summary and optionally write a report."""
+    """Align OLD and NEW by meaning; print a summary and optionally write reports."""
     from .api import compare_files
-    from .summary import print_summary
 
     try:
         result = compare_files(
-            old, new, model=model, device=device, cache_dir=cache_dir, output=output, fmt=fmt, quiet=quiet
+            old,
+            new,
+            model=model,
+            device=device,
+            cache_dir=cache_dir,
+            output=output,
+            fmt=fmt,
+            quiet=quiet,
+            actors=actor,
+            framing=framing,
         )
     except ConceptDiffError as error:
         _fail(error)
     if not quiet:
+        from .summary import print_summary
+
         print_summary(result.comparison, top=top, written=result.written)
 
 
 @app.command()
 def evaluate(
-    old: Path = typer.Argument(..., help="The older version."),
-    new: Path = typer.Argument(..., help="The newer version."),
-    gold: Path = typer.Option(..., "--gold", help="Gold alignment (TSV; see README)."),
-    model: Optional[str] = ModelOpt,
-    device: Optional[str] = DeviceOpt,
-    cache_dir: Optional[Path] = CacheOpt,
-    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    old: Annotated[Path, typer.Argument(help="The older version.")],
+    new: Annotated[Path, typer.Argument(help="The newer version.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold alignment (TSV; see README).")],
+    model: Model = None,
+    device: Device = None,
+    cache_dir: CacheDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score the alignment of OLD and NEW against a gold file: precision, recall, F1 (strict, lax)."""
     from .api import evaluate_files
 
     try:
-        typer.echo(evaluate_files(old, new, gold, model=model, device=device, cache_dir=cache_dir, as_json=as_json))
+        typer.echo(
+            evaluate_files(
+                old, new, gold, model=model, device=device, cache_dir=cache_dir, as_json=as_json
+            )
+        )
     except ConceptDiffError as error:
         _fail(error)
 
@@ -115,17 +176,30 @@ def evaluate(
 @app.command()
 def fetch(
     series: Annotated[
-        str, typer.Argument(help="A series under corpora/ (e.g. nato-strategic-concepts) or a corpus.toml.")
+        str,
+        typer.Argument(
+            help="A series under corpora/ (e.g. nato-strategic-concepts) or a corpus.toml."
+        ),
     ],
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", help="Where fetched texts go (default: $CONCEPT_DIFF_DATA or the user data dir)."),
+        typer.Option(
+            "--data-dir",
+            help="Where fetched texts go (default: $CONCEPT_DIFF_DATA or the user data dir).",
+        ),
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for a server.")
+    ] = 30.0,
     retries: Annotated[
-        int, typer.Option("--retries", help="Retries (with back-off) on server errors and dropped connections.")
+        int,
+        typer.Option(
+            "--retries", help="Retries (with back-off) on server errors and dropped connections."
+        ),
     ] = 3,
-    max_mb: Annotated[float, typer.Option("--max-mb", help="Abort a download larger than this.")] = 100.0,
+    max_mb: Annotated[
+        float, typer.Option("--max-mb", help="Abort a download larger than this.")
+    ] = 100.0,
 ) -> None:
     """Download the series' official sources (PDF/HTML), extract their text, keep provenance.
 
@@ -146,72 +220,100 @@ def fetch(
         raise typer.Exit(1)
 
 
-FormatsOpt = typer.Option(
-    "md,html,json", "--format", help="Report formats for each pair: any of md,html,json,csv."
-)
-
-
 @app.command()
 def timeline(
-    corpus: Path = typer.Argument(..., help="A folder of dated versions or a corpus.toml."),
-    output: Path = typer.Option(Path("reports"), "-o", "--output", help="Folder for the reports."),
-    fmt: str = FormatsOpt,
-    model: Optional[str] = ModelOpt,
-    device: Optional[str] = DeviceOpt,
-    cache_dir: Optional[Path] = CacheOpt,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    corpus: Corpus,
+    output: OutputDir = Path("reports"),
+    fmt: Formats = "md,html,json",
+    model: Model = None,
+    device: Device = None,
+    cache_dir: CacheDir = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Compare every consecutive pair of a series and write the series report and index."""
-    _update(corpus, output, fmt=fmt, model=model, device=device, cache_dir=cache_dir,
-            force=True, quiet=quiet)
+    """Compare every consecutive pair of a series; write pair reports, the series index, charts."""
+    _update(
+        corpus,
+        output,
+        fmt=fmt,
+        model=model,
+        device=device,
+        cache_dir=cache_dir,
+        force=True,
+        quiet=quiet,
+    )
 
 
 @app.command()
 def update(
-    corpus: Path = typer.Argument(..., help="A folder of dated versions, a corpus.toml or a series name."),
-    output: Path = typer.Option(Path("reports"), "-o", "--output", help="Folder for the reports."),
-    fmt: str = FormatsOpt,
-    model: Optional[str] = ModelOpt,
-    device: Optional[str] = DeviceOpt,
-    cache_dir: Optional[Path] = CacheOpt,
-    fetch_first: bool = typer.Option(False, "--fetch", help="Fetch the official sources first."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be done; write nothing."),
-    exit_code: bool = typer.Option(
-        False, "--exit-code", help="Exit 3 when reports changed (0: up to date, 1: error)."
-    ),
-    wait: float = typer.Option(0.0, "--wait", help="Seconds to wait for another run's lock."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    corpus: Corpus,
+    output: OutputDir = Path("reports"),
+    fmt: Formats = "md,html,json",
+    model: Model = None,
+    device: Device = None,
+    cache_dir: CacheDir = None,
+    fetch_first: Annotated[
+        bool, typer.Option("--fetch", help="Fetch the official sources first.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be done; write nothing.")
+    ] = False,
+    exit_code: Annotated[
+        bool,
+        typer.Option("--exit-code", help="Exit 3 when reports changed (0: up to date, 1: error)."),
+    ] = False,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for another run's lock.")
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Bring the reports up to date: only new or changed versions are compared.
 
     Exit codes: 0 done (or up to date), 1 error (another run holds the lock, a fetch failed),
     2 bad input, 3 reports changed (only with --exit-code).
     """
-    _update(corpus, output, fmt=fmt, model=model, device=device, cache_dir=cache_dir,
-            fetch_first=fetch_first, dry_run=dry_run, exit_code=exit_code, wait=wait,
-            as_json=as_json, quiet=quiet)
+    _update(
+        corpus,
+        output,
+        fmt=fmt,
+        model=model,
+        device=device,
+        cache_dir=cache_dir,
+        fetch_first=fetch_first,
+        dry_run=dry_run,
+        exit_code=exit_code,
+        wait=wait,
+        as_json=as_json,
+        quiet=quiet,
+    )
 
 
 @app.command()
 def watch(
-    corpus: Path = typer.Argument(..., help="A folder of dated versions or a corpus.toml."),
-    output: Path = typer.Option(Path("reports"), "-o", "--output", help="Folder for the reports."),
-    fmt: str = FormatsOpt,
-    model: Optional[str] = ModelOpt,
-    device: Optional[str] = DeviceOpt,
-    cache_dir: Optional[Path] = CacheOpt,
-    interval: float = typer.Option(5.0, "--interval", help="Seconds between looks at the folder."),
+    corpus: Corpus,
+    output: OutputDir = Path("reports"),
+    fmt: Formats = "md,html,json",
+    model: Model = None,
+    device: Device = None,
+    cache_dir: CacheDir = None,
+    interval: Annotated[
+        float, typer.Option("--interval", help="Seconds between looks at the folder.")
+    ] = 5.0,
 ) -> None:
     """Run `update` now and again whenever a file in the corpus folder changes (Ctrl-C stops)."""
     from .watch import watch as watch_folder
 
     def once() -> None:
-        try:
-            _update(corpus, output, fmt=fmt, model=model, device=device, cache_dir=cache_dir,
-                    wait=60.0, keep_going=True)
-        except typer.Exit:
-            pass
+        _update(
+            corpus,
+            output,
+            fmt=fmt,
+            model=model,
+            device=device,
+            cache_dir=cache_dir,
+            wait=60.0,
+            keep_going=True,
+        )
 
     try:
         watch_folder(corpus, once, interval=interval)
@@ -219,20 +321,43 @@ def watch(
         raise typer.Exit(0) from None
 
 
-def _update(corpus: Path, output: Path, *, fmt: str, model, device, cache_dir, force=False,
-            fetch_first=False, dry_run=False, exit_code=False, wait=0.0, as_json=False,
-            quiet=False, keep_going=False) -> None:
+def _update(
+    corpus: Path,
+    output: Path,
+    *,
+    fmt: str,
+    model: str | None,
+    device: str | None,
+    cache_dir: Path | None,
+    force: bool = False,
+    fetch_first: bool = False,
+    dry_run: bool = False,
+    exit_code: bool = False,
+    wait: float = 0.0,
+    as_json: bool = False,
+    quiet: bool = False,
+    keep_going: bool = False,
+) -> None:
     import json
 
     from .update import EXIT_CHANGED, format_result, result_summary, run_update
 
     try:
-        result = run_update(corpus, output, formats=fmt, model=model, device=device,
-                            cache_dir=cache_dir, force=force, fetch_first=fetch_first,
-                            dry_run=dry_run, wait=wait,
-                            progress=None if quiet or as_json else typer.echo)
+        result = run_update(
+            corpus,
+            output,
+            formats=fmt,
+            model=model,
+            device=device,
+            cache_dir=cache_dir,
+            force=force,
+            fetch_first=fetch_first,
+            dry_run=dry_run,
+            wait=wait,
+            progress=None if quiet or as_json else typer.echo,
+        )
     except ConceptDiffError as error:
-        if keep_going:
+        if keep_going:  # `watch` reports the error and keeps watching
             typer.echo(f"concept-diff: error: {error}", err=True)
             return
         _fail(error)

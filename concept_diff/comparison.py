@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,12 @@ def document_dict(doc: Document) -> dict[str, Any]:
     }
 
 
-def _document(value: Document | str | Path) -> Document:
+def _document(value: Document | str | Path, cache_dir: str | Path | None = None) -> Document:
     if isinstance(value, Document):
         return value
     from .loaders import load_document
 
-    return load_document(value)
+    return load_document(value, cache_dir=cache_dir)
 
 
 def compare(
@@ -97,9 +98,19 @@ def compare(
     params: AlignParams | None = None,
     embedder: Any = None,
     analyse: bool = True,
+    actors: list[str] | str | Path | None = None,
+    framing: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Comparison:
-    """Align ``old`` and ``new`` by meaning; with ``analyse``, add terms, actors, headlines."""
-    old_doc, new_doc = _document(old), _document(new)
+    """Align ``old`` and ``new`` by meaning; with ``analyse``, add terms, actors, headlines.
+
+    ``actors``: extra or merged actors ("Name=alias|alias" strings or a TOML file);
+    ``framing``: a framing-categories TOML replacing the default; ``progress`` is told the
+    name of each step as it starts (the CLI shows it).
+    """
+    step = progress or (lambda _name: None)
+    step("loading")
+    old_doc, new_doc = _document(old, cache_dir), _document(new, cache_dir)
     if embedder is None:
         from .embed import get_embedder
 
@@ -108,13 +119,19 @@ def compare(
     old_texts, new_texts = [p.text for p in old_doc.passages], [p.text for p in new_doc.passages]
     old_sent, new_sent = sentence_texts(old_doc), sentence_texts(new_doc)
     # One encode call for everything: the cache and the batches see all texts at once.
-    vecs = embedder.encode(old_texts + new_texts + old_sent + new_sent)
+    texts = old_texts + new_texts + old_sent + new_sent
+    step(f"embedding {len(texts):,} passages and sentences")
+    vecs = embedder.encode(texts)
     cuts = _cuts([len(old_texts), len(new_texts), len(old_sent), len(new_sent)])
     old_v, new_v, old_s, new_s = (vecs[a:b] for a, b in cuts)
+    step("aligning")
     alignment = align(old_doc, new_doc, old_v, new_v, params,
                       old_sentence_vecs=old_s, new_sentence_vecs=new_s)
     info = {"name": embedder.name, "source": embedder.source, "identity": embedder.identity}
-    shifts = _shifts(old_doc, new_doc, alignment, embedder) if analyse else None
+    if analyse:
+        step("analysing terms, actors and framing")
+    shifts = (_shifts(old_doc, new_doc, alignment, embedder, actors, framing)
+              if analyse else None)
     comparison = Comparison(old_doc, new_doc, alignment, info, alignment.parameters)
     if shifts is not None:
         comparison.shifts = shifts
@@ -129,10 +146,9 @@ def _cuts(sizes: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _shifts(old: Document, new: Document, alignment: Alignment, embedder: Any) -> dict | None:
-    """Terms, actors and headlines from concept_diff.shifts, when that module is present."""
-    try:
-        from .shifts import analyse
-    except ImportError:
-        return None
-    return analyse(old, new, alignment, embedder).to_dict()
+def _shifts(old: Document, new: Document, alignment: Alignment, embedder: Any, actors: Any,
+            framing: Any) -> dict:
+    """Terms, actors and headlines (concept_diff.shifts)."""
+    from .shifts import analyse
+
+    return analyse(old, new, alignment, embedder, actors=actors, framing=framing).to_dict()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .comparison import Comparison
@@ -34,7 +35,7 @@ def _first_words(comparison: Comparison, entry, count: int = 12) -> str:
 
 def print_summary(
     comparison: Comparison, *, top: int = 10, written: Sequence[Path] = (),
-    console: Console | None = None,
+    console: Console | None = None, headline_count: int = 5,
 ) -> None:
     console = console or Console()
     old, new = comparison.old, comparison.new
@@ -54,5 +55,10 @@ def print_summary(
             table.add_row(",".join(entry.old), ",".join(entry.new), entry.kind, sim,
                           _first_words(comparison, entry))
         console.print(table)
+    headlines = comparison.shifts.get("headlines", [])[: max(0, headline_count)]
+    if headlines:
+        console.print("[bold]Headline shifts[/]")
+        for item in headlines:
+            console.print(f"  {item['rank']}. {escape(item['summary'])}", highlight=False)
     for path in written:
         console.print(f"wrote {path}")
