@@ -23,6 +23,8 @@ OLD = {
         "Norland has a population of four million and a long coastline.",
         "Harbour modernisation will continue across the northern ports.",
         "Harbour modernisation depends on stable funding.",
+        "Harbour modernisation also brings work to the coastal towns.",
+        "Grain exports rose. Grain exports fell.",
     ],
 }
 NEW = {
@@ -32,6 +34,7 @@ NEW = {
         "Valdoria is now a hostile power that threatens our allies with missiles.",
         "We will defeat any attempt by Valdoria to blockade the northern sea lanes.",
         "Drone incursions from the north are increasing. Drone incursions damaged a radar site.",
+        "Drone incursions are now a weekly event. Drone incursions also hit a ferry.",
     ],
     "New partnerships": [
         "The Kestrel Union has become a trusted partner in protecting shipping.",
@@ -87,6 +90,8 @@ def test_first_appearance_terms_and_sections(shifts):
     assert shifts.actor("Kestrel Union")["new_dominant"] == "partner"
     assert "drone incursions" in {h["subject"].lower() for h in shifts.headlines}
     assert "harbour modernisation" in by_kind(shifts, "term_gone")
+    # Twice in one passage is too little evidence for a headline of its own.
+    assert "grain exports" not in {h["subject"].lower() for h in shifts.headlines}
     assert set(by_kind(shifts, "section_appears")) == {"Threats", "New partnerships"}
     assert set(by_kind(shifts, "section_vanishes")) == {"Partners"}
     top = shifts.headlines[0]

@@ -5,8 +5,8 @@ Three sources, none tied to a corpus:
    organisations);
 2. acronym definitions found in the texts, "Islamic State of Iraq and the Levant (ISIL)",
    whose long form names an organisation (its words include an organisation noun);
-3. recurring capitalised multi-word names with such a noun ("Shanghai Defence Council"), and
-   single capitalised words never written in lower case ("Valdoria", "Taliban").
+3. recurring capitalised names, multi-word ("Halvani Federation") and single words never
+   written in lower case ("Valdoria", "Taliban"); see names.py.
 Acronyms whose long forms share a long prefix (ISIL/ISIS) are merged. User specs
 ("Name=alias|alias" or a TOML file with an [actors] table) add actors or merge existing ones.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,23 +28,18 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Document
 from .gazetteer import Actor, blockers, known_actors
-from .text import STOP_WORDS, iter_sentences, token_spans
-
-ORG_NOUNS = frozenset(
-    {
-        "Agency", "Alliance", "Army", "Association", "Bank", "Brigade", "Brigades", "Caliphate",
-        "Cartel", "Coalition", "Commission", "Committee", "Community", "Council", "Court",
-        "Emirate", "Federation", "Forum", "Front", "Fund", "Group", "League", "Militia", "Movement",
-        "Nations", "Network", "Organisation", "Organization", "Party", "State", "Union"
-    }
+from .names import (
+    add_bare_heads,
+    merge_state_forms,
+    name_actors,
+    names_org,
+    proper_name_actors,
+    scan,
 )
+from .text import iter_sentences
+
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
-_CAP_WORD = re.compile(r"[A-Z][\w'’-]*")
-_NAME_RUN = re.compile(
-    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|the|for|de|al)\s+)*[A-Z][\w'’-]*)+"
-)
-MIN_NAME_MENTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -80,10 +75,6 @@ def _expansion(before: str, acronym: str) -> str | None:
     return None
 
 
-def _names_org(expansion: str) -> bool:
-    return any(word.strip(",.") in ORG_NOUNS for word in expansion.split())
-
-
 def acronym_actors(docs: Iterable[Document]) -> list[Actor]:
     """Organisations defined in the text as "Long Form (ACRONYM)"."""
     found: dict[str, str] = {}
@@ -92,7 +83,7 @@ def acronym_actors(docs: Iterable[Document]) -> list[Actor]:
             for match in _ACRONYM_DEF.finditer(sentence.text):
                 acronym = match.group(1)
                 expansion = _expansion(sentence.text[: match.start()], acronym)
-                if expansion and _names_org(expansion) and acronym not in found:
+                if expansion and names_org(expansion) and acronym not in found:
                     found[acronym] = expansion
     actors = [
         Actor(name=acr, kind="acronym", aliases={acr, exp}, expansion=exp)
@@ -125,102 +116,6 @@ def _merge_shared_prefix(actors: list[Actor]) -> list[Actor]:
     return merged
 
 
-def name_actors(docs: Iterable[Document], taken: set[str]) -> list[Actor]:
-    """Recurring capitalised multi-word names of organisations, not sentence-initial only."""
-    counts: Counter = Counter()
-    inside: Counter = Counter()
-    for doc in docs:
-        for sentence in iter_sentences(doc):
-            for match in _NAME_RUN.finditer(sentence.text):
-                name = re.sub(r"^The\s+", "", match.group(0))
-                name = re.sub(r"\s+", " ", name).strip("'’-")
-                if len(name.split()) < 2 or not _names_org(name) or name in taken:
-                    continue
-                counts[name] += 1
-                inside[name] += match.start() > 0
-    return [
-        Actor(name=name, kind="name", aliases={name})
-        for name, count in sorted(counts.items())
-        if count >= MIN_NAME_MENTIONS and inside[name] > 0 and not name.isupper()
-    ]
-
-
-_CALENDAR = frozenset(
-    {
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
-        "Friday", "Saturday", "Sunday",
-    }
-)
-
-
-# Common nouns that English style capitalises as titles of offices and documents.
-_TITLES = frozenset(
-    {
-        "Administration", "Administrator", "Agency", "Ambassador", "Cabinet", "Chancellor",
-        "Congress", "Constitution", "Convention", "Council", "Department", "Director", "Earth",
-        "Federal", "Government", "Internet", "King", "Minister", "Ministry", "Nation", "Office",
-        "Parliament", "President", "Queen", "Republic", "Secretary", "Senate", "State",
-        "Summit", "Treaty",
-    }
-)
-
-
-def proper_name_actors(docs: Iterable[Document], taken: set[str]) -> list[Actor]:
-    """Single capitalised words used as names ("Valdoria", "Taliban").
-
-    Kept when the word is never written in lower case in the texts, occurs at least
-    MIN_NAME_MENTIONS times, at least once inside a sentence (a sentence-initial common word
-    is not a name), mostly on its own (not as part of "Middle East" or "Barack Obama"), is no
-    office title, and is not the adjective of another name in the texts (Asia → Asian).
-    Acronyms are left to their definitions.
-    """
-    seen: Counter = Counter()
-    inside: Counter = Counter()
-    alone: Counter = Counter()
-    lower: set[str] = set()
-    for doc in docs:
-        for sentence in iter_sentences(doc):
-            words = [w for _, _, w in token_spans(sentence.text)]
-            for index, word in enumerate(words):
-                if word[0].islower():
-                    lower.add(word.lower())
-                elif _name_like(word):
-                    seen[word] += 1
-                    inside[word] += index > 0
-                    neighbours = words[max(index - 1, 0) : index] + words[index + 1 : index + 2]
-                    alone[word] += not any(n[0].isupper() and n != "The" for n in neighbours)
-    return [
-        Actor(name=word, kind="name", aliases={word})
-        for word, count in sorted(seen.items())
-        if count >= MIN_NAME_MENTIONS
-        and inside[word] > 0
-        and 2 * alone[word] >= count
-        and word.lower() not in lower
-        and word not in taken
-        and not _adjective_of(word, seen)
-    ]
-
-
-def _name_like(word: str) -> bool:
-    return (
-        word[0].isupper()
-        and word.isalpha()
-        and sum(c.isupper() for c in word) == 1
-        and word.lower() not in STOP_WORDS
-        and word not in _CALENDAR
-        and word not in _TITLES
-    )
-
-
-def _adjective_of(word: str, names: Counter) -> bool:
-    """"Asian" of "Asia", "European" of "Europe", "Islamic" of "Islam"."""
-    for suffix in ("n", "an", "ian", "ic", "ese", "ern", "ish"):
-        if word.endswith(suffix) and (word[: -len(suffix)] in names):
-            return True
-    return word.endswith("n") and word[:-1] + "a" in names
-
-
 def _absorb_prefix_names(actors: list[Actor]) -> list[Actor]:
     """A name that is the start of exactly one acronym's long form joins that acronym."""
     acronyms = [a for a in actors if a.kind == "acronym" and a.expansion]
@@ -245,10 +140,13 @@ def detect_actors(docs: list[Document], user: list[Actor] | None = None) -> list
             clash[0].aliases |= actor.aliases
         else:
             actors.append(actor)
-    taken = {alias for actor in actors for alias in actor.all_aliases()}
-    names = name_actors(docs, taken)
+    taken = {alias for actor in actors for alias in actor.all_aliases()} | set(blockers())
+    info = scan(docs)
+    names = name_actors(info, taken)
     taken |= {alias for actor in names for alias in actor.aliases}
-    actors = _absorb_prefix_names(actors + names + proper_name_actors(docs, taken))
+    singles = proper_name_actors(info, taken)
+    actors = _absorb_prefix_names(merge_state_forms(actors + singles + names))
+    add_bare_heads(actors, info)
     for spec in user or []:
         actors = merge_user_actor(actors, spec)
     return actors
@@ -330,8 +228,8 @@ class Matcher:
                 self.owner.setdefault(alias, (actor.name, False))
             for alias in sorted(actor.ambiguous):
                 self.owner.setdefault(alias, (actor.name, True))
-        for blocker in blockers():
-            self.owner[blocker] = ("", False)
+        for blocker in blockers():  # a region named like a blocker keeps its own alias
+            self.owner.setdefault(blocker, ("", False))
         self.groups: dict[str, list[str]] = defaultdict(list)
         for alias in sorted(self.owner, key=lambda a: (-len(a), a)):
             self.groups[alias[:2]].append(alias)

@@ -1,5 +1,5 @@
-"""Known actors from generic data: countries (pycountry + data/countries.tsv) and major
-intergovernmental organisations (data/places.toml), plus the blockers that stop "Latin
+"""Known actors from generic data: countries (pycountry + data/countries.tsv), major
+intergovernmental organisations and world regions (data/places.toml), plus the blockers that stop "Latin
 American" from counting as "American". Nothing here is tied to a particular corpus.
 """
 
@@ -16,7 +16,7 @@ AMBIGUOUS = "?"
 @dataclass
 class Actor:
     name: str
-    kind: str  # "country", "organisation", "acronym", "name" or "user"
+    kind: str  # "country", "organisation", "region", "acronym", "name" or "user"
     aliases: set[str] = field(default_factory=set)
     ambiguous: set[str] = field(default_factory=set)  # aliases that need an unambiguous one nearby
     expansion: str | None = None  # for acronym actors: the long form found in the text
@@ -99,10 +99,27 @@ def organisations() -> list[Actor]:
     return actors
 
 
+def regions() -> list[Actor]:
+    """Continents and world regions: the only regions that count as actors."""
+    return [
+        Actor(name=name, kind="region", aliases={name, *aliases})
+        for name, aliases in sorted(_places().get("regions", {}).items())
+    ]
+
+
 def blockers() -> list[str]:
     return sorted(_places().get("blockers", []))
 
 
+def not_actors() -> frozenset[str]:
+    """Religious and ethnic adjectives and religions: never single-word actors."""
+    return frozenset(_places().get("not_actors", []))
+
+
+def disease_nouns() -> frozenset[str]:
+    return frozenset(_places().get("disease_nouns", []))
+
+
 def known_actors() -> list[Actor]:
     """Fresh copies (callers merge and edit them) of every gazetteer actor."""
-    return countries() + organisations()
+    return countries() + organisations() + regions()

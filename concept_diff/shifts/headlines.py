@@ -9,15 +9,28 @@ kind and subject, and numbered from 1. The scores:
   has them (>= 2).
 - actor_rise / actor_fall: min(1, G2/40) x 0.9 on mention sentences per running word, when
   p < 0.01 and the rate at least doubles or halves.
-- term_new / term_gone / term_up / term_down: min(1, |G2|/40) x 0.8, at most
-  ``TERMS_PER_KIND`` of each, terms that name a detected actor left to the actor headlines.
-  A new/gone single word scores on its whole word family and only when no form of it is
-  left in the other version. Term counts alone cannot tell a doctrine word from a generic
-  one, so the term quotas are generous: a rare vanished word ranks low but stays listed.
+- term_new / term_gone: (0.35 + 0.5 x (1 - exp(-G2 x burst / 15))) x substance, where G2
+  and the count are taken on the whole word family for a single word ("preemption", "preempt",
+  "preemptively" together), only when no form of it is left in the other version, the count is
+  at least ``min_evidence`` (3 in a document under 40,000 words), p < 0.05 and the term is
+  in 2+ passages (one passage's words are that passage's change, shown by the alignment). burst is
+  the mean count in the passages that hold the term (Church and Gale's burstiness): a doctrine
+  term is discussed where it occurs ("preemption": 5 in 2 passages), a generic one is spread
+  thinly (about 1 per passage), so a concentrated term ranks above a thin one of equal count.
+- term_up / term_down: min(1, |G2|/40) x 0.7 x substance.
+  Up/down also covers a term whose rate doubles or halves at p < 0.05 (headline_statuses).
+  substance: 1.0 for a multi-word term with a content word beyond the very common ones or a
+  single concept noun (-tion, -ism, -ity...), 0.85 for another single uncommon word, 0.7 for a multi-word term of common words, 0.5 for a single
+  common word ("based", "affect": data/common_words.txt). Terms that name a detected actor are
+  left to the actor headlines.
 - section_appears / section_vanishes: 0.05 + 0.35 x min(1, words/1000) for a heading with
   no counterpart (string similarity < 0.75) in the other version.
 
 The self actor (the one named far more than any other: the author) gets no actor headlines.
+
+At most MAX_HEADLINES are kept, with a budget per kind (BUDGET): framing shifts and first
+appearances of actors are taken first (up to their budgets), then the rest by score, each kind
+within its budget, so a long document's many term changes cannot crowd out the actors.
 """
 
 from __future__ import annotations
@@ -31,11 +44,17 @@ import pandas as pd
 
 from ..model import Document
 from .terms import first_sentences, g2, p_value
-from .text import lemma, stem, tokens
+from .text import is_common, lemma, stem, tokens
 
-TERMS_PER_KIND = {"new": 50, "gone": 50, "up": 12, "down": 12}
-MAX_HEADLINES = 250
+MAX_HEADLINES = 40
+BUDGET = {
+    "framing_shift": 12, "actor_appears": 10, "actor_vanishes": 6, "actor_rise": 3,
+    "actor_fall": 3, "term_new": 6, "term_gone": 6, "term_up": 4, "term_down": 4,
+    "section_appears": 3, "section_vanishes": 3,
+}
+RESERVED = ("framing_shift", "actor_appears")  # always kept, up to their budgets
 MIN_FRAMING_MENTIONS = 3
+NEW_GONE_P = 0.05
 
 
 @dataclass
@@ -161,12 +180,13 @@ def term_candidates(
     words: tuple[int, int],
 ) -> list[Candidate]:
     candidates = []
+    statuses = headline_statuses(terms, words)
     for status, text in _TERM_TEXT.items():
-        rows = [_term_row(row, status, words) for row in terms[terms.status == status].itertuples()]
+        rows = [_term_row(row, status, words) for row in terms[statuses == status].itertuples()]
         rows = sorted((r for r in rows if r), key=lambda r: (-r[0], r[1].term))
         chosen: list[str] = []
         for score, row in rows:
-            if len(chosen) >= TERMS_PER_KIND[status]:
+            if len(chosen) >= BUDGET[f"term_{status}"]:
                 break
             if row.lemma in actor_lemmas or _overlaps(row.lemma, chosen):
                 continue
@@ -186,24 +206,64 @@ def term_candidates(
     return candidates
 
 
+def headline_statuses(terms: pd.DataFrame, words: tuple[int, int]) -> pd.Series:
+    """The table's status, and "up"/"down" also for a term whose rate at least doubles or
+    halves at p < 0.05 with enough occurrences: short documents rarely reach p < 0.01."""
+    statuses = terms.status.copy()
+    larger = [max(o, n) for o, n in zip(terms.old_count, terms.new_count)]
+    enough = pd.Series([c >= min_evidence(max(words)) for c in larger], index=terms.index)
+    loose = (terms.status == "same") & (terms.p_value < NEW_GONE_P) & enough
+    loose &= terms.log_ratio.abs() >= 1
+    statuses[loose] = ["up" if k > 0 else "down" for k in terms.keyness[loose]]
+    return statuses
+
+
+def min_evidence(words: int) -> int:
+    """Occurrences a new or gone term needs: 3, and one more per further 40,000 words."""
+    return 3 + max(0, words) // 40_000
+
+
+# Endings of English abstract nouns: a single word with one names a concept or doctrine
+# ("preemption", "multilateralism", "sovereignty"), not an action or quality ("join").
+_CONCEPT_ENDINGS = (
+    "tion", "sion", "ism", "ity", "ment", "ence", "ance", "acy", "ship", "hood", "ness",
+)
+
+
+def substance(key: str) -> float:
+    """How much a term says on its own: multi-word terms and concept nouns first, very
+    common words last."""
+    words = key.split(" ")
+    if len(words) > 1:
+        return 1.0 if any(not is_common(w) for w in words) else 0.7
+    if is_common(key):
+        return 0.5
+    return 1.0 if len(key) >= 7 and key.endswith(_CONCEPT_ENDINGS) else 0.85
+
+
 def _term_row(row, status: str, words: tuple[int, int]):
-    """(score, row) for a term headline; None for a new/gone word whose family survives.
+    """(score, row) for a term headline, or None.
 
     A word that is "gone" while another form of it remains ("joined" → "join") is a change
     of form, not of substance; a whole family gone ("preemption", "preemptive") scores on
-    the family's counts.
+    the family's counts, which must be enough evidence (count and G2 p-value) on their own.
     """
     if status == "new" and row.old_family > 0 or status == "gone" and row.new_family > 0:
         return None
     if status in ("new", "gone"):
         import numpy as np
 
-        value = float(
-            g2(np.array([row.new_family]), np.array([row.old_family]), words[1], words[0])[0]
-        )
+        old_n, new_n = int(row.old_family), int(row.new_family)
+        count, size = (new_n, words[1]) if status == "new" else (old_n, words[0])
+        value = float(g2(np.array([new_n]), np.array([old_n]), words[1], words[0])[0])
+        passages = row.new_passages if status == "new" else row.old_passages
+        if count < min_evidence(size) or p_value(value) >= NEW_GONE_P or passages < 2:
+            return None
+        burst = count / max(int(passages), 1)
+        score = 0.35 + 0.5 * (1 - math.exp(-value * burst / 15))
     else:
-        value = abs(row.keyness)
-    return min(1.0, value / 40) * 0.8, row
+        score = 0.7 * min(1.0, abs(row.keyness) / 40)
+    return score * substance(row.lemma), row
 
 
 def _overlaps(key: str, chosen: list[str]) -> bool:
@@ -272,8 +332,25 @@ def _has_counterpart(key: str, others: list[str]) -> bool:
 # --- ranking -------------------------------------------------------------------------------
 
 
-def rank(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[dict]:
+def select(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[Candidate]:
+    """The strongest candidates within each kind's budget; RESERVED kinds first."""
     ordered = sorted(candidates, key=lambda c: (-round(c.score, 9), c.kind, c.subject))
+    taken: dict[str, int] = {}
+    chosen: list[Candidate] = []
+    for reserved_pass in (True, False):
+        for candidate in ordered:
+            if len(chosen) >= limit:
+                break
+            if (candidate.kind in RESERVED) != reserved_pass:
+                continue
+            if taken.get(candidate.kind, 0) >= BUDGET.get(candidate.kind, limit):
+                continue
+            taken[candidate.kind] = taken.get(candidate.kind, 0) + 1
+            chosen.append(candidate)
+    return sorted(chosen, key=lambda c: (-round(c.score, 9), c.kind, c.subject))
+
+
+def rank(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[dict]:
     return [
         {
             "rank": i + 1,
@@ -283,5 +360,5 @@ def rank(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[dict]:
             "score": round(c.score, 4),
             "evidence": c.evidence,
         }
-        for i, c in enumerate(ordered[:limit])
+        for i, c in enumerate(select(candidates, limit))
     ]

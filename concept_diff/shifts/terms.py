@@ -4,8 +4,12 @@ Terms are n-grams of 1-3 lemmas inside one sentence whose first and last words a
 words ("rule of law" counts, "of the" does not). A term is kept when it recurs (at least
 ``min_count`` times in one version). A shorter n-gram that only ever occurs inside one longer
 kept n-gram (same counts in both versions) is dropped in favour of the longer one.
+Tokens that OCR ran together ("ofthe") or split apart ("cou ntries") are left out
+(text.ocr_junk).
 Columns ``old_family``/``new_family`` count every form of a single word's family (crude stem),
-so a headline can tell "preemption" vanishing with all its forms from a mere change of form.
+so a headline can tell "preemption" vanishing with all its forms from a mere change of form;
+``old_passages``/``new_passages`` count the passages holding the term (or family), so a
+headline can tell a term discussed in depth where it occurs (bursty) from one spread thinly.
 
 Keyness is Dunning's log-likelihood G2 (signed: positive = relatively more in the new
 version) with its chi-square (1 dof) p-value, plus the log2 ratio of rates with 0.5 added to
@@ -21,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Document
-from .text import is_stop, iter_sentences, lemma, stem, tokens
+from .text import is_stop, iter_sentences, lemma, ocr_junk, stem, tokens
 
 COLUMNS = [
     "term", "old_count", "new_count", "old_per_10k", "new_per_10k",
@@ -47,6 +51,21 @@ def count_terms(doc: Document, max_n: int = 3) -> tuple[Counter, Counter, int]:
                 counts[key] += 1
                 surfaces[(key, " ".join(surface[i : i + n]))] += 1
     return counts, surfaces, words
+
+
+def passage_spread(doc: Document, max_n: int = 3) -> Counter:
+    """Passages that hold each lemma n-gram, and each single word's family (key "~stem")."""
+    spread: Counter = Counter()
+    for passage in doc.passages:
+        lemmas = [lemma(token) for token in tokens(passage.text)]
+        present = set()
+        for n in range(1, max_n + 1):
+            for i in range(len(lemmas) - n + 1):
+                if not (is_stop(lemmas[i]) or is_stop(lemmas[i + n - 1])):
+                    present.add(" ".join(lemmas[i : i + n]))
+        present |= {"~" + stem(key) for key in present if " " not in key}
+        spread.update(present)
+    return spread
 
 
 def g2(new: np.ndarray, old: np.ndarray, new_total: int, old_total: int) -> np.ndarray:
@@ -116,6 +135,9 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
     new_counts, new_surfaces, new_words = count_terms(new, max_n)
     kept = {k for k, c in old_counts.items() if c >= min_count}
     kept |= {k for k, c in new_counts.items() if c >= min_count}
+    sentences = [[s.text for s in iter_sentences(doc)] for doc in (old, new)]
+    junk = {lemma(word) for word in ocr_junk(sentences)}
+    kept = {k for k in kept if junk.isdisjoint(k.split(" "))}
     keys = sorted(_drop_subsumed(old_counts, new_counts, kept))
     forms = _display_forms(old_surfaces + new_surfaces)
     old_arr = np.array([old_counts[k] for k in keys], dtype=float)
@@ -143,6 +165,9 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
     old_family, new_family = _family_counts(old_counts), _family_counts(new_counts)
     frame["old_family"] = [old_family[stem(k)] if " " not in k else old_counts[k] for k in keys]
     frame["new_family"] = [new_family[stem(k)] if " " not in k else new_counts[k] for k in keys]
+    for version, doc in (("old", old), ("new", new)):
+        spread = passage_spread(doc, max_n)
+        frame[f"{version}_passages"] = [spread["~" + stem(k)] if " " not in k else spread[k] for k in keys]
     frame["status"] = [
         _status(o, n, k, p, min_count)
         for o, n, k, p in zip(frame.old_count, frame.new_count, frame.keyness, frame.p_value)
@@ -173,7 +198,8 @@ def first_sentences(doc: Document, key: str, limit: int = 1) -> list[tuple[str, 
 
 def top_terms(frame: pd.DataFrame, limit: int = 200) -> pd.DataFrame:
     """The JSON cut: terms whose status is not "same", by absolute keyness, at most ``limit``."""
-    changed = frame[frame.status != "same"].drop(columns=["old_family", "new_family"])
+    extra = ["old_family", "new_family", "old_passages", "new_passages"]
+    changed = frame[frame.status != "same"].drop(columns=extra)
     return changed.head(limit).reset_index(drop=True)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 
 from ..model import Document
 
@@ -18,13 +20,17 @@ from ..model import Document
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
-STOP_WORDS = frozenset(
-    line.strip()
-    for line in resources.files("concept_diff").joinpath("data", "stopwords.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line.strip() and not line.startswith("#")
-)
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("concept_diff").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(
+        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )
+
+
+STOP_WORDS = _word_list("stopwords.txt")
+COMMON_WORDS = _word_list("common_words.txt")
 
 # Words whose final -s is not a plural; a short generic list, not tied to any corpus.
 _NOT_PLURAL = frozenset(
@@ -85,6 +91,76 @@ def token_spans(text: str) -> list[tuple[int, int, str]]:
 
 def is_stop(word: str) -> bool:
     return word in STOP_WORDS or len(word) < 2
+
+
+def is_common(word: str) -> bool:
+    """Is a single lemma a very common general English word (or an inflection of one)?"""
+    if word in STOP_WORDS or word in COMMON_WORDS:
+        return True
+    bases = {word[:-1], word[:-2], word[:-3], word[:-3] + "e", word[:-2] + "e"}
+    if word.endswith("ied"):
+        bases.add(word[:-3] + "y")
+    if word.endswith(("ed", "es", "ing", "s", "d")):
+        return any(len(b) >= 3 and b in COMMON_WORDS for b in bases)
+    return False
+
+
+# Stop words that English also uses as prefixes of real words ("away", "indirect", "overall").
+_PREFIX_LIKE = frozenset(
+    {"a", "an", "any", "as", "at", "be", "by", "down", "in", "no", "off", "on", "out", "over",
+     "some", "there", "to", "under", "up", "where", "with"}
+)
+
+
+def ocr_junk(documents: Iterable[Iterable[str]]) -> frozenset[str]:
+    """Tokens that OCR made, judged against the texts themselves (each document given as its
+    sentences): two words run together ("ofthe") or a word split apart ("cou ntries").
+
+    Run together: a token found 2+ times that splits into two words of the texts, one a stop
+    word not used as a prefix, where the split form occurs at least as often as the joined one.
+    Split apart: neighbours that join into a word of the texts, each seen in such a pair at
+    least half the times it occurs and absent from some document (OCR damage is local, so
+    "man" or "area" found in a clean version stays).
+    """
+    unigrams: Counter = Counter()
+    bigrams: Counter = Counter()
+    vocabularies = []
+    for sentences in documents:
+        vocabulary: set[str] = set()
+        for text in sentences:
+            words = tokens(text)
+            vocabulary.update(words)
+            unigrams.update(words)
+            bigrams.update(pairwise(words))
+        vocabularies.append(vocabulary)
+    junk = {word for word, count in unigrams.items() if _run_together(word, count, unigrams, bigrams)}
+    joinable: Counter = Counter()
+    for (head, tail), count in bigrams.items():
+        if head + tail in unigrams and not (head in STOP_WORDS or tail in STOP_WORDS):
+            joinable[head] += count
+            joinable[tail] += count
+    local = set.union(*vocabularies) - set.intersection(*vocabularies) if vocabularies else set()
+    junk |= {
+        word
+        for (head, tail) in bigrams
+        if head + tail in unigrams
+        and 2 * joinable[head] >= unigrams[head]
+        and 2 * joinable[tail] >= unigrams[tail]
+        for word in (head, tail)
+        if word not in STOP_WORDS and word in local
+    }
+    return frozenset(junk)
+
+
+def _run_together(word: str, count: int, unigrams: Counter, bigrams: Counter) -> bool:
+    if count < 2 or word in STOP_WORDS or not word.isalpha():
+        return False
+    for i in range(2, len(word) - 1):
+        head, tail = word[:i], word[i:]
+        stop = head not in _PREFIX_LIKE and (head in STOP_WORDS or tail in STOP_WORDS)
+        if stop and unigrams[head] and unigrams[tail] and bigrams[(head, tail)] >= count:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
