@@ -123,6 +123,7 @@ def _cleanup_lines(document: Document) -> list[str]:
     lines.append(f"    ligatures replaced:    {report.ligatures}")
     lines.append(f"    letter-spaced runs closed: {report.letterspaced}")
     lines.append(f"    hard-wrapped lines rejoined: {report.rejoined_lines}")
+    lines.append(f"    OCR slips repaired:    {report.ocr_repairs}")
     return lines
 
 

@@ -62,6 +62,7 @@ class CleanupReport:
     ligatures: int = 0
     letterspaced: int = 0
     rejoined_lines: int = 0
+    ocr_repairs: int = 0  # "|" read for "l", sentences glued together ("end.Next")
     header_footer_counts: dict[str, int] = field(default_factory=dict)  # running line -> times
 
     def to_dict(self) -> dict:

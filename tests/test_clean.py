@@ -197,3 +197,24 @@ def test_running_header_between_halves_of_a_sentence_is_removed_and_sentence_joi
     assert report.header_footer_counts == {"III. ADVANCING OUR INTERESTS": 3}
     assert len(paragraphs) == 3
     assert all("international cooperation since" in p for p in paragraphs)
+
+
+def test_ocr_pipe_for_l_and_glued_sentences_are_repaired():
+    from concept_diff.loaders.clean import fix_ocr_glyphs
+
+    text, count = fix_ocr_glyphs("a war against a|-Qa'ida; for examp|e, peop|es.The next | one")
+    assert text == "a war against al-Qa'ida; for example, peoples. The next | one"
+    assert count == 4
+    # Abbreviations and lower-case continuations are left alone.
+    assert fix_ocr_glyphs("the U.S.Government, e.g.this") == ("the U.S.Government, e.g.this", 0)
+
+
+def test_no_pipe_inside_words_on_nss(nss_files):
+    import re
+
+    from concept_diff.loaders import load_document
+
+    for path in nss_files.values():
+        doc = load_document(path, use_cache=False)
+        assert not re.search(r"[a-z]\|[a-z]", doc.text), path.name
+        assert not re.search(r"\b[a-z]{3,}\.[A-Z][a-z]{2,}\b", doc.text), path.name

@@ -73,6 +73,19 @@ def fix_ligatures(text: str) -> tuple[str, int]:
     return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text), count
 
 
+_PIPE_FOR_L = re.compile(r"(?<=[A-Za-z])\|(?=[a-z])|(?<=\b[a-z])\|(?=-)")
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.?!])(?=[A-Z][a-z])")
+
+
+def fix_ocr_glyphs(text: str) -> tuple[str, int]:
+    """Two OCR slips that corrupt words, undone where nothing else can be meant:
+    "|" read for "l" inside a word ("examp|e", "a|-Qa'ida"), and a sentence glued to the next
+    ("countries.The"). Returns the text and how many repairs were made."""
+    text, pipes = _PIPE_FOR_L.subn("l", text)
+    text, glued = _GLUED_SENTENCE.subn(" ", text)
+    return text, pipes + glued
+
+
 def normalise_whitespace(text: str) -> str:
     """Unix newlines, form feeds as lines of their own, no tabs/odd spaces, no trailing blanks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -536,6 +549,7 @@ def clean_text(text: str) -> tuple[list[str], CleanupReport]:
     """Raw extracted text -> clean paragraphs (headings still in place) and what was done."""
     report = CleanupReport()
     text, report.ligatures = fix_ligatures(normalise_whitespace(text))
+    text, report.ocr_repairs = fix_ocr_glyphs(text)
     lines = text.split("\n")
     lines, fused = drop_fused_footers(lines)
     lines, running = drop_running_lines(lines)
