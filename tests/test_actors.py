@@ -125,3 +125,36 @@ def test_mentions_carry_exact_spans_and_passage_ids():
         assert mention.text in passage.text
         assert all(mention.text[a:b] in {"Japan", "Japanese"} for a, b in mention.spans)
     assert mentions[1].aliases == ("Japan", "Japanese")
+
+
+def test_multiword_names_recur_with_possessives_and_state_forms_join_their_actor():
+    counts = mention_counts(
+        "The Halvani Federation's ambitions worry us. The Federation seeks control.",
+        "We talk with the Halvani Federation on trade.",
+        "The Republic of Varkesh signed. Then Varkesh left. Varkeshi ships sailed. So Varkesh won.",
+        "Treaty of Port Aldren rules apply. The Treaty of Port Aldren binds us.",
+    )
+    assert counts["Halvani Federation"] == 3  # "the Federation" is its bare head
+    assert counts["Varkesh"] == 4  # formal name, short name and adjective
+    assert "Republic of Varkesh" not in counts and "Varkeshi" not in counts
+    assert "Port Aldren" not in counts and "Treaty of Port Aldren" not in counts
+
+
+def test_role_nouns_ethnic_adjectives_diseases_and_openers_are_not_actors():
+    counts = mention_counts(
+        "Allies agreed. We and our Allies act. Each Ally pays. Allied ships sail. Allies won.",
+        "Muslim leaders met. We respect Muslim communities. Muslim voices matter.",
+        "The Ebola virus spread. We fought the Ebola epidemic. Ebola killed many. Ebola ended.",
+        "Norland grew. We traded with Norland. Then Norland voted. We like Norland.",
+        "Whereas the tide fell. Whereas the ships left. Whereas we agreed. Whereas again.",
+    )
+    assert {"Allies", "Ally", "Allied", "Muslim", "Ebola", "Whereas"}.isdisjoint(counts)
+    assert counts["Norland"] == 4
+
+
+def test_regions_come_from_the_gazetteer():
+    document = doc("Africa grew. Trade with Africa rose. Africa voted. Africa won.")
+    actors = {a.name: a for a in detect_actors([document])}
+    assert actors["Africa"].kind == "region"
+    counts = mention_counts("Latin American economies grew. Latin America traded.")
+    assert counts["Latin America"] == 2 and counts["United States"] == 0

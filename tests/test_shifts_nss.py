@@ -6,6 +6,7 @@ import pytest
 from shift_support import load_version, real_embedder
 
 from concept_diff.shifts import analyse
+from concept_diff.shifts.headlines import MAX_HEADLINES
 
 pytestmark = [pytest.mark.corpus, pytest.mark.model]
 
@@ -58,6 +59,9 @@ def test_2010_climate_change_rises_from_nothing_and_preemption_vanishes(pairs, n
     assert "2006 never uses it" in climate["summary"]
     assert "climate change" in climate["evidence"][0]["quote"].lower()
     preemption = headline(shifts, "term_gone", "preemption")
+    # Both are what a reader would write about: high in the capped list, not buried.
+    assert len(shifts.headlines) <= MAX_HEADLINES
+    assert climate["rank"] <= 25 and preemption["rank"] <= 25
     assert preemption["evidence"][0]["version"] == "old"
     assert "preemption" in preemption["evidence"][0]["quote"]
     check_quotes(shifts, nss["2006"], nss["2010"])
@@ -82,3 +86,12 @@ def test_the_author_is_recognised_and_gets_no_actor_headlines(pairs):
         assert sum(a["self"] for a in shifts.actors) == 1
         assert us["old_framing"] == {} and us["shift"] is None
         assert len(shifts.mentions("United States")) == us["old_mentions"] + us["new_mentions"]
+
+
+def test_ocr_run_together_tokens_and_adjectives_are_not_findings(pairs):
+    for shifts in pairs.values():
+        assert {"ofthe", "ofour", "inthe"}.isdisjoint(shifts.terms.term)
+        names = {a["actor"] for a in shifts.actors}
+        assert {"Muslim", "Muslims", "Arab", "Islam", "Ebola"}.isdisjoint(names)
+        kinds = {a["actor"]: a["kind"] for a in shifts.actors}
+        assert kinds.get("Africa", "region") == "region"

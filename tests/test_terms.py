@@ -107,3 +107,16 @@ def test_isil_is_new_in_2015(nss):
     isil = frame[frame.lemma == "isil"].iloc[0]
     assert (isil.old_count, isil.status) == (0, "new")
     assert isil.new_count >= 8
+
+
+def test_ocr_run_together_and_split_tokens_are_not_terms():
+    from concept_diff.shifts.text import ocr_junk
+
+    clean = ["The rule of the law and the shape of the world, of the sea.", "Of our time, of our age."]
+    damaged = ["The rule ofthe law and ofour world.", "Ofthe time ofour age.", "Most cou ntries."]
+    junk = ocr_junk([clean + ["Many countries agree overall."], damaged + ["Over all of it."]])
+    assert {"ofthe", "ofour", "cou", "ntries"} <= junk
+    assert "overall" not in junk and "countries" not in junk
+    old = doc(*clean, "Ofthe many.", date="old")
+    new = doc(*damaged, date="new")
+    assert {"ofthe", "ofour"}.isdisjoint(term_table(old, new, min_count=1).term)

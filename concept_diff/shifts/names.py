@@ -146,7 +146,9 @@ def _scan_words(result: NameScan, words: list[str], heading: bool, diseases) -> 
         result.words[word] += 1
         result.words_inside[word] += index > 0
         neighbours = words[max(index - 1, 0) : index] + words[index + 1 : index + 2]
-        result.words_alone[word] += not any(n[0].isupper() and n != "The" for n in neighbours)
+        result.words_alone[word] += not any(
+            n[0].isupper() and n.lower() not in STOP_WORDS for n in neighbours
+        )
         if index + 1 < len(words) and words[index + 1] in diseases:
             result.before_disease.add(word)
 
