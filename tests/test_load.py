@@ -245,3 +245,17 @@ def test_loading_a_28k_word_text_is_fast(nss_files):
 def test_nss_source_hash_is_of_the_file_bytes(nss_files, nss_docs):
     data = Path(nss_files["2006"]).read_bytes()
     assert nss_docs["2006"].sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_html_ordered_list_items_keep_their_numbers_as_labels():
+    from concept_diff.loaders import load_text
+
+    html = (
+        "<html><body><h1>Strategy</h1><h2>Aims</h2><ol><li>The first aim, stated in full.</li>"
+        "<li>The second aim.</li></ol><h2>Means</h2><ol start='3'><li>The third, a means.</li>"
+        "<li>12. Already numbered.</li></ol><ul><li>A bullet, not a paragraph number.</li></ul>"
+        "</body></html>"
+    )
+    doc = load_text(html, fmt="html")
+    assert [p.label for p in doc.passages] == ["1", "2", "3", "12", None]
+    assert doc.passages[2].text == "The third, a means." and doc.passages[2].section == "Means"

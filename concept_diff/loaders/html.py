@@ -31,7 +31,7 @@ def units_from_html(html: str) -> list[Unit]:
         if node.tag in _KEEP[:6]:
             units.append(Unit(text, kind="heading", level=int(node.tag[1])))
         else:
-            units.append(Unit(text, kind="passage"))
+            units.append(Unit(_numbered(node, text), kind="passage"))
     if not units:
         text = root.text(deep=True, separator="\n")
         units = [Unit(p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
@@ -45,3 +45,21 @@ def _inside_kept(node) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def _numbered(node, text: str) -> str:
+    """An item of an ordered list carries its number as text, so the segmenter labels it:
+    official pages often mark numbered paragraphs up as <ol start="12"><li>."""
+    parent = node.parent
+    if node.tag != "li" or parent is None or parent.tag != "ol" or _LEADING_NUMBER.match(text):
+        return text
+    try:
+        start = int((parent.attributes.get("start") or "1").strip())
+    except ValueError:
+        start = 1
+    siblings = [child for child in parent.iter() if child.tag == "li"]
+    index = next((i for i, child in enumerate(siblings) if child.mem_id == node.mem_id), 0)
+    return f"{start + index}. {text}"
+
+
+_LEADING_NUMBER = re.compile(r"\d+[.)]\s")
