@@ -63,26 +63,34 @@ def compare_files(
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A spinner on stderr naming the running step, with the time each step took."""
+def _progress(quiet: bool) -> Iterator[Callable[..., None]]:
+    """Progress on stderr: one line per finished step with its time, a bar while it counts."""
     if quiet:
-        yield lambda _name: None
+        yield lambda _name, _done=None, _total=None: None
         return
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn
+    from rich.progress import Progress as Bar
 
     console = Console(stderr=True)
-    started = {"name": "", "at": time.perf_counter()}
+    current = {"name": "", "at": time.perf_counter(), "task": None}
 
-    def finish() -> None:
-        if started["name"]:
-            took = time.perf_counter() - started["at"]
-            console.print(f"[dim]  {started['name']} ({took:.1f} s)[/]")
+    with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+             MofNCompleteColumn(), console=console, transient=True) as bar:
 
-    with console.status("starting") as status:
-        def step(name: str) -> None:
-            finish()
-            started.update(name=name, at=time.perf_counter())
-            status.update(f"{name} …")
+        def finish() -> None:
+            if current["name"]:
+                took = time.perf_counter() - current["at"]
+                bar.console.print(f"[dim]  {current['name']} ({took:.1f} s)[/]")
+                bar.remove_task(current["task"])
+
+        def step(name: str, done: int | None = None, total: int | None = None) -> None:
+            if name != current["name"]:
+                finish()
+                task = bar.add_task(name, total=total)
+                current.update(name=name, at=time.perf_counter(), task=task)
+            if done is not None:
+                bar.update(current["task"], completed=done, total=total)
 
         yield step
         finish()

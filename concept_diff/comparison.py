@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -20,6 +21,8 @@ from .align import Alignment, AlignParams, align, sentence_texts
 from .model import Document
 
 SCHEMA = "concept-diff/1"
+# progress(step name, done, total): done/total only for steps that can count their work
+Progress = Callable[..., None]
 
 
 @dataclass
@@ -100,15 +103,15 @@ def compare(
     analyse: bool = True,
     actors: list[str] | str | Path | None = None,
     framing: str | Path | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
     """Align ``old`` and ``new`` by meaning; with ``analyse``, add terms, actors, headlines.
 
     ``actors``: extra or merged actors ("Name=alias|alias" strings or a TOML file);
     ``framing``: a framing-categories TOML replacing the default; ``progress`` is told the
-    name of each step as it starts (the CLI shows it).
+    name of each step as it starts, and for embedding how many texts of how many are done.
     """
-    step = progress or (lambda _name: None)
+    step = progress or (lambda _name, _done=None, _total=None: None)
     step("loading")
     old_doc, new_doc = _document(old, cache_dir), _document(new, cache_dir)
     if embedder is None:
@@ -120,8 +123,7 @@ def compare(
     old_sent, new_sent = sentence_texts(old_doc), sentence_texts(new_doc)
     # One encode call for everything: the cache and the batches see all texts at once.
     texts = old_texts + new_texts + old_sent + new_sent
-    step(f"embedding {len(texts):,} passages and sentences")
-    vecs = embedder.encode(texts)
+    vecs = _encode(embedder, texts, step)
     cuts = _cuts([len(old_texts), len(new_texts), len(old_sent), len(new_sent)])
     old_v, new_v, old_s, new_s = (vecs[a:b] for a, b in cuts)
     step("aligning")
@@ -136,6 +138,20 @@ def compare(
     if shifts is not None:
         comparison.shifts = shifts
     return comparison
+
+
+EMBED_CHUNK = 512  # texts per encode call: fixed, so results never depend on the display
+
+
+def _encode(embedder: Any, texts: list[str], step: Progress) -> np.ndarray:
+    """Embed in fixed chunks so a long cold run can show a progress bar."""
+    name = f"embedding {len(texts):,} passages and sentences"
+    step(name, 0, len(texts))
+    parts = []
+    for start in range(0, len(texts), EMBED_CHUNK):
+        parts.append(embedder.encode(texts[start:start + EMBED_CHUNK]))
+        step(name, min(start + EMBED_CHUNK, len(texts)), len(texts))
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
 def _cuts(sizes: list[int]) -> list[tuple[int, int]]:
