@@ -233,12 +233,16 @@ class Matcher:
         self.groups: dict[str, list[str]] = defaultdict(list)
         for alias in sorted(self.owner, key=lambda a: (-len(a), a)):
             self.groups[alias[:2]].append(alias)
+        # Only word starts whose first letter begins some alias are tried at all.
+        firsts = "".join(re.escape(c) for c in sorted({a[0] for a in self.owner if a}))
+        start = self._WORD_START.pattern
+        self._starts = re.compile(f"(?=[{firsts}]){start}" if firsts else r"(?!)")
 
     def find(self, text: str) -> list[tuple[str, bool, int, int, str]]:
         """(actor, ambiguous?, start, end, alias) for every alias occurrence in ``text``."""
         hits = []
         position = 0
-        for match in self._WORD_START.finditer(text):
+        for match in self._starts.finditer(text):
             start = match.start()
             if start < position:
                 continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -126,11 +128,19 @@ def _near_lemmas(text: str, spans, width: int) -> list[str]:
 
 
 def count_cues(lemmas: list[str], cues: tuple[tuple[str, ...], ...]) -> int:
-    count = 0
-    for cue in cues:
-        n = len(cue)
-        count += sum(1 for i in range(len(lemmas) - n + 1) if tuple(lemmas[i : i + n]) == cue)
-    return count
+    """Occurrences of the cues (lemma tuples) in ``lemmas``, overlaps and repeats counted."""
+    return cue_count(ngram_counts(lemmas, {len(cue) for cue in cues}), cues)
+
+
+def ngram_counts(lemmas: list[str], sizes: Iterable[int]) -> Counter:
+    """Every n-gram of ``lemmas`` (as a tuple) of the given sizes, with its count."""
+    return Counter(
+        tuple(lemmas[i : i + n]) for n in sorted(sizes) for i in range(len(lemmas) - n + 1)
+    )
+
+
+def cue_count(grams: Counter, cues: tuple[tuple[str, ...], ...]) -> int:
+    return sum(grams[cue] for cue in cues)
 
 
 def _clip(text: str, spans, words: int) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -170,10 +180,11 @@ class FramingScorer:
         for j, (category, protos) in enumerate(zip(self.framing.categories, self._prototypes)):
             sims = np.sort(vectors @ protos.T, axis=1)[:, ::-1][:, :2]
             result[:, j] = sims.mean(axis=1) + category.bias
+        sizes = {len(cue) for category in self.framing.categories for cue in category.cues}
         for i, (text, spans) in enumerate(clipped):
-            near = _near_lemmas(text, spans, self.framing.window)
+            grams = ngram_counts(_near_lemmas(text, spans, self.framing.window), sizes)
             for j, category in enumerate(self.framing.categories):
-                cues = min(count_cues(near, category.cues), self.framing.max_cues)
+                cues = min(cue_count(grams, category.cues), self.framing.max_cues)
                 result[i, j] += self.framing.cue_weight * cues
         return result
 

@@ -326,7 +326,17 @@ def section_candidates(old: Document, new: Document) -> list[Candidate]:
 
 
 def _has_counterpart(key: str, others: list[str]) -> bool:
-    return any(difflib.SequenceMatcher(None, key, o).ratio() >= 0.75 for o in others)
+    return any(_similar(key, other) for other in others)
+
+
+def _similar(a: str, b: str, bar: float = 0.75) -> bool:
+    """difflib ratio >= bar; the cheap upper bounds first (they never reject a match)."""
+    if a == b:
+        return True
+    if 2.0 * min(len(a), len(b)) < bar * (len(a) + len(b)):  # real_quick_ratio, no matcher
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= bar and matcher.ratio() >= bar
 
 
 # --- ranking -------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..model import Document
-from .text import is_stop, iter_sentences, lemma, ocr_junk, stem, tokens
+from .text import STOP_WORDS, iter_sentences, lemma, lemma_line, ocr_junk, stem, surface_and_lemmas
+from .text import lemmas as lemmas_of
 
 COLUMNS = [
     "term", "old_count", "new_count", "old_per_10k", "new_per_10k",
@@ -36,33 +37,39 @@ SIGNIFICANCE = 0.01  # p below this makes a term "up" or "down"
 
 def count_terms(doc: Document, max_n: int = 3) -> tuple[Counter, Counter, int]:
     """(lemma n-gram counts, surface-form counts, running words) of a document."""
-    counts: Counter = Counter()
-    surfaces: Counter = Counter()
+    grams: Counter = Counter()  # surface n-grams as tuples: counted in C, joined once each
     words = 0
     for sentence in iter_sentences(doc):
-        surface = tokens(sentence.text)
-        lemmas = [lemma(token) for token in surface]
+        surface, lemmas = surface_and_lemmas(sentence.text)
         words += len(surface)
-        for n in range(1, max_n + 1):
-            for i in range(len(lemmas) - n + 1):
-                if is_stop(lemmas[i]) or is_stop(lemmas[i + n - 1]):
-                    continue
-                key = " ".join(lemmas[i : i + n])
-                counts[key] += 1
-                surfaces[(key, " ".join(surface[i : i + n]))] += 1
+        grams.update(surface[a:b] for a, b in _term_spans(lemmas, max_n))
+    counts: Counter = Counter()
+    surfaces: Counter = Counter()
+    for gram, count in grams.items():
+        key = " ".join(map(lemma, gram))  # a surface n-gram has exactly one lemma key
+        counts[key] += count
+        surfaces[(key, " ".join(gram))] += count
     return counts, surfaces, words
+
+
+def _term_spans(lemmas: tuple[str, ...], max_n: int) -> list[tuple[int, int]]:
+    """(start, end) of every n-gram (n <= max_n) whose first and last words are not stop
+    words, by n then start."""
+    stops = [word in STOP_WORDS or len(word) < 2 for word in lemmas]  # is_stop, inlined
+    return [
+        (i, i + n)
+        for n in range(1, max_n + 1)
+        for i in range(len(lemmas) - n + 1)
+        if not (stops[i] or stops[i + n - 1])
+    ]
 
 
 def passage_spread(doc: Document, max_n: int = 3) -> Counter:
     """Passages that hold each lemma n-gram, and each single word's family (key "~stem")."""
     spread: Counter = Counter()
     for passage in doc.passages:
-        lemmas = [lemma(token) for token in tokens(passage.text)]
-        present = set()
-        for n in range(1, max_n + 1):
-            for i in range(len(lemmas) - n + 1):
-                if not (is_stop(lemmas[i]) or is_stop(lemmas[i + n - 1])):
-                    present.add(" ".join(lemmas[i : i + n]))
+        lemmas = lemmas_of(passage.text)
+        present = {" ".join(lemmas[a:b]) for a, b in _term_spans(lemmas, max_n)}
         present |= {"~" + stem(key) for key in present if " " not in key}
         spread.update(present)
     return spread
@@ -179,10 +186,8 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
 
 def find_term(sentence_text: str, key: str) -> bool:
     """Does the sentence contain the lemma n-gram ``key``?"""
-    target = key.split(" ")
-    lemmas = [lemma(token) for token in tokens(sentence_text)]
-    n = len(target)
-    return any(lemmas[i : i + n] == target for i in range(len(lemmas) - n + 1))
+    # Lemmas hold no spaces, so a padded substring is exactly a run of whole lemmas.
+    return f" {key} " in lemma_line(sentence_text)
 
 
 def first_sentences(doc: Document, key: str, limit: int = 1) -> list[tuple[str, str]]:

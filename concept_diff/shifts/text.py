@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 
@@ -19,7 +20,10 @@ from ..model import Document
 # Dotted abbreviations (U.S., U.N.) first, then words with inner hyphens/apostrophes.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-
+# Texts are tokenised by terms, actors, framing and headlines alike: each text once per
+# process (bounded, so a long-running watch does not grow without end).
+_CACHE_TEXTS = 1 << 15
+_CACHE_WORDS = 1 << 17
 
 
 def _word_list(name: str) -> frozenset[str]:
@@ -44,9 +48,10 @@ _NOT_PLURAL = frozenset(
 
 def normalise(text: str) -> str:
     """Fold ligatures and compatibility forms (ﬁ → fi) so OCR'd and clean texts count alike."""
-    return unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=_CACHE_WORDS)
 def lemma(token: str) -> str:
     """Lower-cased token with possessive and regular plural endings removed."""
     word = _POSSESSIVE.sub("", token.lower()) if "'" in token or "’" in token else token.lower()
@@ -67,6 +72,7 @@ _SUFFIXES = (
 )
 
 
+@lru_cache(maxsize=_CACHE_WORDS)
 def stem(word: str) -> str:
     """A crude word-family key ("preemption", "preemptive", "preempt" -> "preempt").
 
@@ -80,13 +86,41 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Surface tokens of a text (lower-cased), ligatures folded."""
-    text = normalise(text).replace("’", "'")
-    return [match.group(0).lower() for match in _TOKEN.finditer(text)]
+    return list(_analysed(text)[0])
+
+
+def lemmas(text: str) -> tuple[str, ...]:
+    """The lemma of each token of ``tokens(text)``."""
+    return _analysed(text)[1]
+
+
+def surface_and_lemmas(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``tokens(text)`` and their lemmas, as tuples (shared: do not build on their identity)."""
+    return _analysed(text)
+
+
+@lru_cache(maxsize=_CACHE_TEXTS)
+def _analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    folded = normalise(text).replace("’", "'")
+    surface = tuple(token.lower() for token in _TOKEN.findall(folded))
+    return surface, tuple(lemma(token) for token in surface)
+
+
+@lru_cache(maxsize=_CACHE_TEXTS)
+def lemma_line(text: str) -> str:
+    """The text's lemmas joined by single spaces, padded with one space at each end, so
+    ``f" {key} " in lemma_line(text)`` asks whether the lemma n-gram ``key`` occurs."""
+    return " " + " ".join(_analysed(text)[1]) + " "
 
 
 def token_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, token) of each token in ``text`` itself (no normalisation: offsets hold)."""
-    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    return list(_spans(text))
+
+
+@lru_cache(maxsize=_CACHE_TEXTS)
+def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text))
 
 
 def is_stop(word: str) -> bool:
@@ -128,7 +162,7 @@ def ocr_junk(documents: Iterable[Iterable[str]]) -> frozenset[str]:
     for sentences in documents:
         vocabulary: set[str] = set()
         for text in sentences:
-            words = tokens(text)
+            words = _analysed(text)[0]
             vocabulary.update(words)
             unigrams.update(words)
             bigrams.update(pairwise(words))
@@ -187,4 +221,4 @@ def iter_sentences(doc: Document) -> Iterator[SentenceRef]:
 
 def words_in(doc: Document) -> int:
     """Running words of a document as the term counter sees them (the rate denominator)."""
-    return sum(len(tokens(passage.text)) for passage in doc.passages)
+    return sum(len(_analysed(passage.text)[0]) for passage in doc.passages)
