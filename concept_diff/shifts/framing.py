@@ -113,17 +113,17 @@ def mask_sentence(text: str, spans: tuple[tuple[int, int], ...], mask: str) -> s
 def _near_lemmas(text: str, spans, width: int) -> list[str]:
     """Lemmas within ``width`` words of a mention (the mention itself left out)."""
     words = token_spans(text)
-
-    def named(s: int, e: int) -> bool:
-        return any(s < b and e > a for a, b in spans)
-
-    hits = [i for i, (s, e, _) in enumerate(words) if named(s, e)]
+    named = [any(s < b and e > a for a, b in spans) for s, e, _ in words]
+    hits = [i for i, flag in enumerate(named) if flag]
     if not hits:
         return [lemma(w) for _, _, w in words]
+    near = set()
+    for hit in hits:
+        near.update(range(hit - width, hit + width + 1))
     return [
-        lemma(w) if not named(s, e) else "\0"
-        for i, (s, e, w) in enumerate(words)
-        if min(abs(i - h) for h in hits) <= width
+        "\0" if named[i] else lemma(w)
+        for i, (_, _, w) in enumerate(words)
+        if i in near
     ]
 
 

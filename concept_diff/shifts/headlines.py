@@ -255,9 +255,11 @@ def _term_row(row, status: str, words: tuple[int, int]):
 
         old_n, new_n = int(row.old_family), int(row.new_family)
         count, size = (new_n, words[1]) if status == "new" else (old_n, words[0])
-        value = float(g2(np.array([new_n]), np.array([old_n]), words[1], words[0])[0])
         passages = row.new_passages if status == "new" else row.old_passages
-        if count < min_evidence(size) or p_value(value) >= NEW_GONE_P or passages < 2:
+        if count < min_evidence(size) or passages < 2:  # before G2: most terms stop here
+            return None
+        value = float(g2(np.array([new_n]), np.array([old_n]), words[1], words[0])[0])
+        if p_value(value) >= NEW_GONE_P:
             return None
         burst = count / max(int(passages), 1)
         score = 0.35 + 0.5 * (1 - math.exp(-value * burst / 15))

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Document
 from .gazetteer import Actor, disease_nouns, not_actors
-from .text import STOP_WORDS, iter_sentences, lemma, token_spans
+from .text import STOP_WORDS, iter_sentences, lemma, raw_tokens
 
 ORG_NOUNS = frozenset(
     {
@@ -95,7 +96,7 @@ def names_org(name: str) -> bool:
     return any(word.strip(",.") in ORG_NOUNS for word in name.split())
 
 
-def _heading_like(text: str, words: list[str]) -> bool:
+def _heading_like(text: str, words: Sequence[str]) -> bool:
     """A title-cased line with no closing punctuation (a heading left in the text), where
     capitals say nothing."""
     if text.rstrip().endswith((".", "?", "!", ";", ":", ",")):
@@ -125,7 +126,7 @@ def scan(docs: Iterable[Document]) -> NameScan:
     diseases = disease_nouns()
     for doc in docs:
         for sentence in iter_sentences(doc):
-            words = [w for _, _, w in token_spans(sentence.text)]
+            words = raw_tokens(sentence.text)
             if not words:
                 continue
             heading = _heading_like(sentence.text, words)
@@ -135,17 +136,16 @@ def scan(docs: Iterable[Document]) -> NameScan:
     return result
 
 
-def _scan_words(result: NameScan, words: list[str], heading: bool, diseases) -> None:
-    for index, word in enumerate(words):
-        if word[0].islower():
-            result.lower.add(word.lower())
-            continue
+def _scan_words(result: NameScan, words: Sequence[str], heading: bool, diseases) -> None:
+    result.lower.update(word.lower() for word in words if word[0].islower())
+    for index in [i for i, word in enumerate(words) if not word[0].islower()]:
+        word = words[index]
         result.capitalised.add(word)
         if heading or not _name_like(word):
             continue
         result.words[word] += 1
         result.words_inside[word] += index > 0
-        neighbours = words[max(index - 1, 0) : index] + words[index + 1 : index + 2]
+        neighbours = [*words[max(index - 1, 0) : index], *words[index + 1 : index + 2]]
         result.words_alone[word] += not any(
             n[0].isupper() and n.lower() not in STOP_WORDS for n in neighbours
         )
@@ -246,6 +246,7 @@ def name_actors(info: NameScan, taken: set[str]) -> list[Actor]:
 # --- single words --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 15)
 def _name_like(word: str) -> bool:
     return (
         word[0].isupper()

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Document
+from .ngrams import Counted, count_versions
 from .text import STOP_WORDS, iter_sentences, lemma, lemma_line, ocr_junk, stem, surface_and_lemmas
 from .text import lemmas as lemmas_of
 
@@ -138,15 +139,17 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
 
     Sorted by absolute keyness (descending), then term.
     """
-    old_counts, old_surfaces, old_words = count_terms(old, max_n)
-    new_counts, new_surfaces, new_words = count_terms(new, max_n)
-    kept = {k for k, c in old_counts.items() if c >= min_count}
-    kept |= {k for k, c in new_counts.items() if c >= min_count}
+    try:
+        counted = count_versions(old, new, max_n, min_count)
+    except OverflowError:  # a vocabulary too large for int64 codes: count as strings
+        counted = _count_versions(old, new, max_n, min_count)
+    old_counts, new_counts = counted.counts
+    old_words, new_words = counted.words
     sentences = [[s.text for s in iter_sentences(doc)] for doc in (old, new)]
     junk = {lemma(word) for word in ocr_junk(sentences)}
-    kept = {k for k in kept if junk.isdisjoint(k.split(" "))}
+    kept = {k for k in counted.kept if junk.isdisjoint(k.split(" "))}
     keys = sorted(_drop_subsumed(old_counts, new_counts, kept))
-    forms = _display_forms(old_surfaces + new_surfaces)
+    forms = counted.forms
     old_arr = np.array([old_counts[k] for k in keys], dtype=float)
     new_arr = np.array([new_counts[k] for k in keys], dtype=float)
     old_total, new_total = max(old_words, 1), max(new_words, 1)
@@ -172,8 +175,7 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
     old_family, new_family = _family_counts(old_counts), _family_counts(new_counts)
     frame["old_family"] = [old_family[stem(k)] if " " not in k else old_counts[k] for k in keys]
     frame["new_family"] = [new_family[stem(k)] if " " not in k else new_counts[k] for k in keys]
-    for version, doc in (("old", old), ("new", new)):
-        spread = passage_spread(doc, max_n)
+    for version, spread in zip(("old", "new"), counted.spread):
         frame[f"{version}_passages"] = [spread["~" + stem(k)] if " " not in k else spread[k] for k in keys]
     frame["status"] = [
         _status(o, n, k, p, min_count)
@@ -182,6 +184,21 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
     frame["_abs"] = frame.keyness.abs()
     frame = frame.sort_values(["_abs", "term"], ascending=[False, True], kind="mergesort")
     return frame.drop(columns="_abs").reset_index(drop=True)
+
+
+def _count_versions(old: Document, new: Document, max_n: int, min_count: int) -> Counted:
+    """ngrams.count_versions with Python strings (slower, no limit on the vocabulary)."""
+    old_counts, old_surfaces, old_words = count_terms(old, max_n)
+    new_counts, new_surfaces, new_words = count_terms(new, max_n)
+    kept = {k for k, c in old_counts.items() if c >= min_count}
+    kept |= {k for k, c in new_counts.items() if c >= min_count}
+    return Counted(
+        counts=(old_counts, new_counts),
+        kept=kept,
+        forms=_display_forms(old_surfaces + new_surfaces),
+        spread=(passage_spread(old, max_n), passage_spread(new, max_n)),
+        words=(old_words, new_words),
+    )
 
 
 def find_term(sentence_text: str, key: str) -> bool:

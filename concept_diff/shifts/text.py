@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 
-from ..model import Document
+from ..model import Document, Passage
 
 # Dotted abbreviations (U.S., U.N.) first, then words with inner hyphens/apostrophes.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -102,8 +102,11 @@ def surface_and_lemmas(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 @lru_cache(maxsize=_CACHE_TEXTS)
 def _analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     folded = normalise(text).replace("’", "'")
-    surface = tuple(token.lower() for token in _TOKEN.findall(folded))
-    return surface, tuple(lemma(token) for token in surface)
+    if folded.isascii():  # lower-casing ASCII keeps every character's class and length
+        surface = tuple(_TOKEN.findall(folded.lower()))
+    else:
+        surface = tuple(token.lower() for token in _TOKEN.findall(folded))
+    return surface, tuple(map(lemma, surface))
 
 
 @lru_cache(maxsize=_CACHE_TEXTS)
@@ -120,7 +123,13 @@ def token_spans(text: str) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=_CACHE_TEXTS)
 def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple((m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text))
+    return tuple((*m.span(), m.group()) for m in _TOKEN.finditer(text))
+
+
+@lru_cache(maxsize=_CACHE_TEXTS)
+def raw_tokens(text: str) -> tuple[str, ...]:
+    """The tokens of ``token_spans(text)``, as written (case kept, nothing folded)."""
+    return tuple(_TOKEN.findall(text))
 
 
 def is_stop(word: str) -> bool:
@@ -221,4 +230,22 @@ def iter_sentences(doc: Document) -> Iterator[SentenceRef]:
 
 def words_in(doc: Document) -> int:
     """Running words of a document as the term counter sees them (the rate denominator)."""
-    return sum(len(_analysed(passage.text)[0]) for passage in doc.passages)
+    return sum(len(_analysed(passage.text)[0]) if not tiled(passage) else
+               sum(len(_analysed(s.text)[0]) for s in passage.sentences)
+               for passage in doc.passages)
+
+
+def tiled(passage: Passage) -> bool:
+    """Do the sentences cover the passage with only whitespace around and between them?
+
+    Then the passage's tokens are its sentences' tokens (a token never spans whitespace),
+    and the passage need not be tokenised again."""
+    text, position = passage.text, 0
+    if not passage.sentences:
+        return False
+    for i, sentence in enumerate(passage.sentences):
+        gap = text[position : sentence.start]
+        if gap.strip() or (i and not gap) or text[sentence.start : sentence.end] != sentence.text:
+            return False
+        position = sentence.end
+    return not text[position:].strip()
