@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections import Counter
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -113,7 +113,12 @@ def mask_sentence(text: str, spans: tuple[tuple[int, int], ...], mask: str) -> s
 def _near_lemmas(text: str, spans, width: int) -> list[str]:
     """Lemmas within ``width`` words of a mention (the mention itself left out)."""
     words = token_spans(text)
-    named = [any(s < b and e > a for a, b in spans) for s, e, _ in words]
+    starts = [s for s, _, _ in words]
+    ends = [e for _, e, _ in words]
+    named = [False] * len(words)
+    for a, b in spans:  # the tokens overlapping [a, b): tokens are sorted and disjoint
+        for i in range(bisect_right(ends, a), bisect_left(starts, b)):
+            named[i] = True
     hits = [i for i, flag in enumerate(named) if flag]
     if not hits:
         return [lemma(w) for _, _, w in words]
@@ -129,18 +134,29 @@ def _near_lemmas(text: str, spans, width: int) -> list[str]:
 
 def count_cues(lemmas: list[str], cues: tuple[tuple[str, ...], ...]) -> int:
     """Occurrences of the cues (lemma tuples) in ``lemmas``, overlaps and repeats counted."""
-    return cue_count(ngram_counts(lemmas, {len(cue) for cue in cues}), cues)
+    return CueIndex([cues]).counts(lemmas)[0]
 
 
-def ngram_counts(lemmas: list[str], sizes: Iterable[int]) -> Counter:
-    """Every n-gram of ``lemmas`` (as a tuple) of the given sizes, with its count."""
-    return Counter(
-        tuple(lemmas[i : i + n]) for n in sorted(sizes) for i in range(len(lemmas) - n + 1)
-    )
+class CueIndex:
+    """Cues of several categories indexed by their first lemma, so a sentence is read once."""
 
+    def __init__(self, cue_lists: Iterable[tuple[tuple[str, ...], ...]]):
+        self.size = 0
+        self.by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for j, cues in enumerate(cue_lists):
+            self.size = j + 1
+            for cue in cues:  # a cue listed twice counts twice, as a list of cues says
+                if cue:
+                    self.by_first.setdefault(cue[0], []).append((cue, j))
 
-def cue_count(grams: Counter, cues: tuple[tuple[str, ...], ...]) -> int:
-    return sum(grams[cue] for cue in cues)
+    def counts(self, lemmas: list[str]) -> list[int]:
+        """Cue occurrences in ``lemmas`` for each category."""
+        found = [0] * self.size
+        for i, word in enumerate(lemmas):
+            for cue, j in self.by_first.get(word, ()):
+                if tuple(lemmas[i : i + len(cue)]) == cue:
+                    found[j] += 1
+        return found
 
 
 def _clip(text: str, spans, words: int) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -180,12 +196,11 @@ class FramingScorer:
         for j, (category, protos) in enumerate(zip(self.framing.categories, self._prototypes)):
             sims = np.sort(vectors @ protos.T, axis=1)[:, ::-1][:, :2]
             result[:, j] = sims.mean(axis=1) + category.bias
-        sizes = {len(cue) for category in self.framing.categories for cue in category.cues}
+        index = CueIndex(category.cues for category in self.framing.categories)
         for i, (text, spans) in enumerate(clipped):
-            grams = ngram_counts(_near_lemmas(text, spans, self.framing.window), sizes)
-            for j, category in enumerate(self.framing.categories):
-                cues = min(cue_count(grams, category.cues), self.framing.max_cues)
-                result[i, j] += self.framing.cue_weight * cues
+            found = index.counts(_near_lemmas(text, spans, self.framing.window))
+            for j, count in enumerate(found):
+                result[i, j] += self.framing.cue_weight * min(count, self.framing.max_cues)
         return result
 
     def probabilities(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> np.ndarray:

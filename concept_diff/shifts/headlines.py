@@ -295,11 +295,11 @@ def _norm_heading(heading: str) -> str:
 def section_candidates(old: Document, new: Document) -> list[Candidate]:
     candidates = []
     for doc, other, version, kind in ((new, old, "new", "appears"), (old, new, "old", "vanishes")):
-        others = [_norm_heading(s.heading) for s in other.sections]
+        others = _Headings([_norm_heading(s.heading) for s in other.sections])
         seen: set[str] = set()
         for section in doc.sections:
             key = _norm_heading(section.heading)
-            if not key or key in seen or _has_counterpart(key, others):
+            if not key or key in seen or others.has_counterpart(key):
                 continue
             seen.add(key)
             passages = [p for p in doc.passages if p.section == section.heading]
@@ -327,18 +327,24 @@ def section_candidates(old: Document, new: Document) -> list[Candidate]:
     return candidates
 
 
-def _has_counterpart(key: str, others: list[str]) -> bool:
-    return any(_similar(key, other) for other in others)
+class _Headings:
+    """The other version's headings, each with a difflib matcher built once: a heading has a
+    counterpart where the ratio is >= bar (the cheap upper bounds are tried first)."""
 
+    def __init__(self, headings: list[str], bar: float = 0.75):
+        self.bar = bar
+        self.matchers = [(h, difflib.SequenceMatcher(None, "", h)) for h in headings]
 
-def _similar(a: str, b: str, bar: float = 0.75) -> bool:
-    """difflib ratio >= bar; the cheap upper bounds first (they never reject a match)."""
-    if a == b:
-        return True
-    if 2.0 * min(len(a), len(b)) < bar * (len(a) + len(b)):  # real_quick_ratio, no matcher
-        return False
-    matcher = difflib.SequenceMatcher(None, a, b)
-    return matcher.quick_ratio() >= bar and matcher.ratio() >= bar
+    def has_counterpart(self, key: str) -> bool:
+        return any(self._similar(key, heading, matcher) for heading, matcher in self.matchers)
+
+    def _similar(self, key: str, heading: str, matcher: difflib.SequenceMatcher) -> bool:
+        if key == heading:
+            return True
+        if 2.0 * min(len(key), len(heading)) < self.bar * (len(key) + len(heading)):
+            return False  # real_quick_ratio
+        matcher.set_seq1(key)
+        return matcher.quick_ratio() >= self.bar and matcher.ratio() >= self.bar
 
 
 # --- ranking -------------------------------------------------------------------------------

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
 from ..model import Document
-from .text import STOP_WORDS, iter_sentences, lemma, stem, surface_and_lemmas, tiled
+from .text import STOP_WORDS, iter_sentences, lemma, stem, surface_tokens, tiled
 
 MAX_VOCABULARY = 2_000_000  # (size + 1) ** 3 must fit in an int64 code
 
@@ -33,7 +34,12 @@ class Vocabulary:
 
     def ids(self, surface: tuple[str, ...]) -> list[int]:
         forms = self.forms
-        return [forms.setdefault(token, len(forms)) for token in surface]
+        ids = list(map(forms.get, surface))
+        if None in ids:  # new forms get the next ids (a repeat of one gets the same id)
+            for i, known in enumerate(ids):
+                if known is None:
+                    ids[i] = forms.setdefault(surface[i], len(forms))
+        return ids  # type: ignore[return-value]
 
     def freeze(self) -> None:
         """Lemma ids and stop flags for every form seen (call once all texts are in)."""
@@ -71,16 +77,16 @@ def sequences(doc: Document, vocabulary: Vocabulary) -> tuple[Sequence, Sequence
     passage_ids: list[list[int]] = []
     by_passage: dict[str, list[list[int]]] = {}
     for sentence in iter_sentences(doc):
-        ids = vocabulary.ids(surface_and_lemmas(sentence.text)[0])
+        ids = vocabulary.ids(surface_tokens(sentence.text))
         sentence_ids.append(ids)
         by_passage.setdefault(sentence.passage, []).append(ids)
     words = 0
     for passage in doc.passages:
         own = by_passage.get(passage.id, [])
         if tiled(passage):
-            ids = [i for part in own for i in part]
+            ids = list(chain.from_iterable(own))
         else:
-            ids = vocabulary.ids(surface_and_lemmas(passage.text)[0])
+            ids = vocabulary.ids(surface_tokens(passage.text))
         passage_ids.append(ids)
         words += len(ids)
     return _sequence(sentence_ids), _sequence(passage_ids), words
@@ -88,7 +94,7 @@ def sequences(doc: Document, vocabulary: Vocabulary) -> tuple[Sequence, Sequence
 
 def _sequence(parts: list[list[int]]) -> Sequence:
     lengths = np.array([len(p) for p in parts], dtype=np.int64)
-    forms = np.fromiter((i for p in parts for i in p), dtype=np.int64, count=int(lengths.sum()))
+    forms = np.fromiter(chain.from_iterable(parts), dtype=np.int64, count=int(lengths.sum()))
     return Sequence(forms, np.repeat(np.arange(len(parts), dtype=np.int64), lengths))
 
 
@@ -231,18 +237,22 @@ def _forms(vocabulary: Vocabulary, versions: list[VersionGrams], kept: np.ndarra
            keys: dict[int, str]) -> dict[str, str]:
     """Most frequent surface form of each kept n-gram, over both versions (ties: a-z)."""
     forms = list(vocabulary.forms)
-    found: Counter = Counter()
-    for version in versions:
-        g = version.in_sentences
-        mask = np.isin(g.codes, kept)
-        _, first, numbers = np.unique(g.form_codes[mask], return_index=True, return_counts=True)
-        starts, sizes = g.starts[mask][first].tolist(), g.sizes[mask][first].tolist()
-        codes = g.codes[mask][first].tolist()
-        tokens = version.sentences.forms.tolist()
-        for start, size, code, number in zip(starts, sizes, codes, numbers.tolist()):
-            found[(keys[code], " ".join(forms[i] for i in tokens[start : start + size]))] += number
+    masks = [np.isin(v.in_sentences.codes, kept) for v in versions]
+    form_codes = np.concatenate([v.in_sentences.form_codes[m] for v, m in zip(versions, masks)])
+    # Where each n-gram sits: (version, start, size), to spell it out once.
+    which = np.concatenate([np.full(int(m.sum()), i) for i, m in enumerate(masks)])
+    starts = np.concatenate([v.in_sentences.starts[m] for v, m in zip(versions, masks)])
+    sizes = np.concatenate([v.in_sentences.sizes[m] for v, m in zip(versions, masks)])
+    codes = np.concatenate([v.in_sentences.codes[m] for v, m in zip(versions, masks)])
+    _, first, numbers = np.unique(form_codes, return_index=True, return_counts=True)
+    tokens = [v.sentences.forms.tolist() for v in versions]
     best: dict[str, tuple[int, str]] = {}
-    for (key, form), count in found.items():
+    for at, count in zip(first.tolist(), numbers.tolist()):
+        start, size, seq = int(starts[at]), int(sizes[at]), tokens[int(which[at])]
+        form = forms[seq[start]] if size == 1 else " ".join(
+            forms[i] for i in seq[start : start + size]
+        )
+        key = keys[int(codes[at])]
         current = best.get(key)
         if current is None or (-count, form) < (-current[0], current[1]):
             best[key] = (count, form)

@@ -86,7 +86,7 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Surface tokens of a text (lower-cased), ligatures folded."""
-    return list(_analysed(text)[0])
+    return list(surface_tokens(text))
 
 
 def lemmas(text: str) -> tuple[str, ...]:
@@ -100,12 +100,17 @@ def surface_and_lemmas(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=_CACHE_TEXTS)
-def _analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def surface_tokens(text: str) -> tuple[str, ...]:
+    """``tokens(text)`` as a tuple (shared: do not build on its identity)."""
     folded = normalise(text).replace("’", "'")
     if folded.isascii():  # lower-casing ASCII keeps every character's class and length
-        surface = tuple(_TOKEN.findall(folded.lower()))
-    else:
-        surface = tuple(token.lower() for token in _TOKEN.findall(folded))
+        return tuple(_TOKEN.findall(folded.lower()))
+    return tuple(token.lower() for token in _TOKEN.findall(folded))
+
+
+@lru_cache(maxsize=_CACHE_TEXTS)
+def _analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    surface = surface_tokens(text)
     return surface, tuple(map(lemma, surface))
 
 
@@ -123,7 +128,14 @@ def token_spans(text: str) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=_CACHE_TEXTS)
 def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple((*m.span(), m.group()) for m in _TOKEN.finditer(text))
+    # Every token starts with a letter and the text between two tokens holds none, so the
+    # next occurrence of a token's text is where the pattern matched it.
+    spans, position, find = [], 0, text.find
+    for token in raw_tokens(text):
+        start = find(token, position)
+        position = start + len(token)
+        spans.append((start, position, token))
+    return tuple(spans)
 
 
 @lru_cache(maxsize=_CACHE_TEXTS)
@@ -171,7 +183,7 @@ def ocr_junk(documents: Iterable[Iterable[str]]) -> frozenset[str]:
     for sentences in documents:
         vocabulary: set[str] = set()
         for text in sentences:
-            words = _analysed(text)[0]
+            words = surface_tokens(text)
             vocabulary.update(words)
             unigrams.update(words)
             bigrams.update(pairwise(words))
@@ -230,8 +242,8 @@ def iter_sentences(doc: Document) -> Iterator[SentenceRef]:
 
 def words_in(doc: Document) -> int:
     """Running words of a document as the term counter sees them (the rate denominator)."""
-    return sum(len(_analysed(passage.text)[0]) if not tiled(passage) else
-               sum(len(_analysed(s.text)[0]) for s in passage.sentences)
+    return sum(len(surface_tokens(passage.text)) if not tiled(passage) else
+               sum(len(surface_tokens(s.text)) for s in passage.sentences)
                for passage in doc.passages)
 
 
