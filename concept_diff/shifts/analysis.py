@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +71,24 @@ def analyse(
     ``alignment`` is accepted for callers that have one; sections are compared by heading.
     """
     del alignment  # sections are matched by heading text, which needs no alignment
+    with _collector_paused():
+        return _analyse(old, new, embedder, actors, framing)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The analysis makes many short-lived containers and no lasting cycles: pausing the
+    cyclic garbage collector saves its repeated scans of the whole heap (~10% of the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: Any) -> Shifts:
     if embedder is None:
         from ..embed import get_embedder
 

@@ -124,25 +124,29 @@ class NameScan:
 def scan(docs: Iterable[Document]) -> NameScan:
     result = NameScan()
     diseases = disease_nouns()
+    seen: set[str] = set()
+    body: list[Sequence[str]] = []  # the words of each sentence that is not a heading
     for doc in docs:
         for sentence in iter_sentences(doc):
             words = raw_tokens(sentence.text)
             if not words:
                 continue
-            heading = _heading_like(sentence.text, words)
-            _scan_words(result, words, heading, diseases)
-            if not heading:
+            seen.update(words)
+            if not _heading_like(sentence.text, words):
+                body.append(words)
                 _scan_runs(result, sentence.text)
+    # Case is a property of the distinct words; only name-like ones need their contexts.
+    result.lower = {word.lower() for word in seen if word[0].islower()}
+    result.capitalised = {word for word in seen if not word[0].islower()}
+    names = {word for word in result.capitalised if _name_like(word)}
+    for words in body:
+        _scan_words(result, words, names, diseases)
     return result
 
 
-def _scan_words(result: NameScan, words: Sequence[str], heading: bool, diseases) -> None:
-    result.lower.update(word.lower() for word in words if word[0].islower())
-    for index in [i for i, word in enumerate(words) if not word[0].islower()]:
+def _scan_words(result: NameScan, words: Sequence[str], names: set[str], diseases) -> None:
+    for index in [i for i, word in enumerate(words) if word in names]:
         word = words[index]
-        result.capitalised.add(word)
-        if heading or not _name_like(word):
-            continue
         result.words[word] += 1
         result.words_inside[word] += index > 0
         neighbours = [*words[max(index - 1, 0) : index], *words[index + 1 : index + 2]]

@@ -102,9 +102,9 @@ def surface_and_lemmas(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 @lru_cache(maxsize=_CACHE_TEXTS)
 def surface_tokens(text: str) -> tuple[str, ...]:
     """``tokens(text)`` as a tuple (shared: do not build on its identity)."""
+    if text.isascii():  # nothing to fold, and lower-casing ASCII keeps every class and length
+        return tuple(map(str.lower, raw_tokens(text)))
     folded = normalise(text).replace("’", "'")
-    if folded.isascii():  # lower-casing ASCII keeps every character's class and length
-        return tuple(_TOKEN.findall(folded.lower()))
     return tuple(token.lower() for token in _TOKEN.findall(folded))
 
 
