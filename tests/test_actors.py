@@ -158,3 +158,27 @@ def test_regions_come_from_the_gazetteer():
     assert actors["Africa"].kind == "region"
     counts = mention_counts("Latin American economies grew. Latin America traded.")
     assert counts["Latin America"] == 2 and counts["United States"] == 0
+
+
+def test_article_prefixed_names_are_capitalised_and_apostrophes_fold():
+    document = doc(
+        "The threat from al-Qa'ida remains. Officials said al-Qa’ida lost ground in the north.",
+        "Militias such as al-Shabaab recruit widely. We fight al-Shabaab and al-Qaida together.",
+        "Leaders of al-Shabaab met in the capital. The council of ad-Din met too.",
+        "Affiliates of al-Qa’ida are active, said an official in the city of ad-Din.",
+        "The council of ad-Din voted. Rebels say al-Qaida is weak, and al-Qaida denies it.",
+        "Rebels in the east are not an-organised group.",
+    )
+    actors = detect_actors([document])
+    names = {a.name: a for a in actors}
+    assert "al-Shabaab" in names and "ad-Din" in names
+    # Straight and curly apostrophes, and a spelling without one, are a single actor.
+    assert "al-Qaida" not in names and names["al-Qa'ida"].aliases >= {"al-Qa'ida", "al-Qaida"}
+    mentions = find_mentions(document, "old", Matcher(actors))
+    counts = Counter(m.actor for m in mentions)
+    assert counts["al-Qa'ida"] == 5 and counts["al-Shabaab"] == 3 and counts["ad-Din"] == 3
+    for mention in mentions:  # spans point at the original (curly) text
+        for start, end in mention.spans:
+            assert mention.text[start:end].replace("’", "'") in mention.aliases
+    # A lower-case hyphenated word is not a name.
+    assert not any(a.name.startswith("an-") for a in actors)

@@ -30,13 +30,14 @@ from ..model import Document
 from .gazetteer import Actor, blockers, known_actors
 from .names import (
     add_bare_heads,
+    merge_spellings,
     merge_state_forms,
     name_actors,
     names_org,
     proper_name_actors,
     scan,
 )
-from .text import iter_sentences
+from .text import fold_apostrophes, iter_sentences
 
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
@@ -145,7 +146,7 @@ def detect_actors(docs: list[Document], user: list[Actor] | None = None) -> list
     names = name_actors(info, taken)
     taken |= {alias for actor in names for alias in actor.aliases}
     singles = proper_name_actors(info, taken)
-    actors = _absorb_prefix_names(merge_state_forms(actors + singles + names))
+    actors = _absorb_prefix_names(merge_spellings(merge_state_forms(actors + singles + names)))
     add_bare_heads(actors, info)
     for spec in user or []:
         actors = merge_user_actor(actors, spec)
@@ -225,14 +226,15 @@ class Matcher:
     _RUN = re.compile(r"[^\W_]+")
 
     def __init__(self, actors: list[Actor]):
+        # Aliases and texts are matched with curly apostrophes folded to straight ones.
         self.owner: dict[str, tuple[str, bool]] = {}
         for actor in sorted(actors, key=lambda a: a.name):
             for alias in sorted(actor.aliases):
-                self.owner.setdefault(alias, (actor.name, False))
+                self.owner.setdefault(fold_apostrophes(alias), (actor.name, False))
             for alias in sorted(actor.ambiguous):
-                self.owner.setdefault(alias, (actor.name, True))
+                self.owner.setdefault(fold_apostrophes(alias), (actor.name, True))
         for blocker in blockers():  # a region named like a blocker keeps its own alias
-            self.owner.setdefault(blocker, ("", False))
+            self.owner.setdefault(fold_apostrophes(blocker), ("", False))
         self.groups: dict[str, list[str]] = defaultdict(list)
         for alias in sorted(self.owner, key=lambda a: (-len(a), a)):
             run = self._RUN.match(alias)
@@ -246,6 +248,7 @@ class Matcher:
 
     def find(self, text: str) -> list[tuple[str, bool, int, int, str]]:
         """(actor, ambiguous?, start, end, alias) for every alias occurrence in ``text``."""
+        text = fold_apostrophes(text)  # same length: offsets hold in the original
         hits = []
         position = 0
         for match in self._starts.finditer(text):

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..model import Document
 from .gazetteer import Actor, disease_nouns, not_actors
-from .text import STOP_WORDS, iter_sentences, lemma, raw_tokens
+from .text import STOP_WORDS, fold_apostrophes, iter_sentences, lemma, raw_tokens
 
 ORG_NOUNS = frozenset(
     {
@@ -83,8 +83,12 @@ _TITLES = frozenset(
     }
 )
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
+# A lower-case Arabic-style article joined to a name ("al-Qa'ida", "ad-Din"): the name after
+# it carries the capital, so the whole word counts as capitalised.
+_ARTICLE = re.compile(r"(?:al|ad|as|an|ar|ash|el)-(?=[^\W\d_])")
+_NAME_WORD = r"(?:(?:al|ad|as|an|ar|ash|el)-)?[A-Z][\w'-]*"
 _NAME_RUN = re.compile(
-    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|the|for|de|al)\s+)*[A-Z][\w'’-]*)+"
+    rf"\b{_NAME_WORD}(?:\s+(?:(?:of|and|the|for|de|al)\s+)*{_NAME_WORD})+"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 MIN_NAME_MENTIONS = 3  # single words
@@ -128,16 +132,17 @@ def scan(docs: Iterable[Document]) -> NameScan:
     body: list[Sequence[str]] = []  # the words of each sentence that is not a heading
     for doc in docs:
         for sentence in iter_sentences(doc):
-            words = raw_tokens(sentence.text)
+            text = fold_apostrophes(sentence.text)  # "al-Qa’ida" is "al-Qa'ida"
+            words = raw_tokens(text)
             if not words:
                 continue
             seen.update(words)
-            if not _heading_like(sentence.text, words):
+            if not _heading_like(text, words):
                 body.append(words)
-                _scan_runs(result, sentence.text)
+                _scan_runs(result, text)
     # Case is a property of the distinct words; only name-like ones need their contexts.
-    result.lower = {word.lower() for word in seen if word[0].islower()}
-    result.capitalised = {word for word in seen if not word[0].islower()}
+    result.lower = {word.lower() for word in seen if not capitalised(word)}
+    result.capitalised = {word for word in seen if capitalised(word)}
     names = {word for word in result.capitalised if _name_like(word)}
     for words in body:
         _scan_words(result, words, names, diseases)
@@ -151,7 +156,7 @@ def _scan_words(result: NameScan, words: Sequence[str], names: set[str], disease
         result.words_inside[word] += index > 0
         neighbours = [*words[max(index - 1, 0) : index], *words[index + 1 : index + 2]]
         result.words_alone[word] += not any(
-            n[0].isupper() and n.lower() not in STOP_WORDS for n in neighbours
+            name_body(n)[0].isupper() and n.lower() not in STOP_WORDS for n in neighbours
         )
         if index + 1 < len(words) and words[index + 1] in diseases:
             result.before_disease.add(word)
@@ -250,12 +255,26 @@ def name_actors(info: NameScan, taken: set[str]) -> list[Actor]:
 # --- single words --------------------------------------------------------------------------
 
 
+def name_body(word: str) -> str:
+    """The word without a lower-case article before a capitalised name ("al-Qa'ida" ->
+    "Qa'ida"); any other word as it is."""
+    article = _ARTICLE.match(word)
+    return word[article.end() :] if article and word[article.end()].isupper() else word
+
+
+def capitalised(word: str) -> bool:
+    return not name_body(word)[0].islower()
+
+
 @lru_cache(maxsize=1 << 15)
 def _name_like(word: str) -> bool:
+    body = name_body(word)
+    # After an article, inner apostrophes are part of the name ("Qa'ida"); a possessive is not.
+    letters = body.replace("'", "") if body is not word and not _POSSESSIVE.search(body) else body
     return (
-        word[0].isupper()
-        and word.isalpha()
-        and sum(c.isupper() for c in word) == 1
+        body[0].isupper()
+        and letters.isalpha()
+        and sum(c.isupper() for c in letters) == 1
         and word.lower() not in STOP_WORDS
         and word not in _CALENDAR
         and word not in _TITLES
@@ -322,6 +341,24 @@ def merge_state_forms(actors: list[Actor]) -> list[Actor]:
             owner.aliases |= actor.aliases
             continue
         kept.append(actor)
+    return kept
+
+
+def merge_spellings(actors: list[Actor]) -> list[Actor]:
+    """Names that differ only by apostrophes ("al-Qa'ida", "al-Qaida") are one actor, named
+    by the most apostrophised spelling (ties: a-z)."""
+    groups: dict[str, list[Actor]] = defaultdict(list)
+    for actor in actors:
+        if actor.kind == "name":
+            groups[actor.name.replace("'", "")].append(actor)
+    kept = []
+    for actor in actors:
+        group = groups.get(actor.name.replace("'", ""), [actor]) if actor.kind == "name" else [actor]
+        first = min(group, key=lambda a: (-a.name.count("'"), a.name))
+        if actor is first:
+            for other in group:
+                first.aliases |= other.aliases
+            kept.append(actor)
     return kept
 
 

@@ -51,6 +51,11 @@ def normalise(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
+def fold_apostrophes(text: str) -> str:
+    """Curly apostrophes as straight ones: one character for one, so offsets still hold."""
+    return text.replace("’", "'")
+
+
 @lru_cache(maxsize=_CACHE_WORDS)
 def lemma(token: str) -> str:
     """Lower-cased token with possessive and regular plural endings removed."""
