@@ -54,6 +54,41 @@ def test_distribution_dominant_and_js_distance():
     assert 0 < js_distance(before, after) < 1
 
 
+def test_tied_shares_are_broken_by_scores_never_by_file_order():
+    keys = ["partner", "threat", "neutral"]
+    shares = distribution(["partner", "threat"], keys)
+    # The file lists partner first; the summed scores favour threat.
+    assert dominant(shares, keys, {"partner": 0.8, "threat": 1.1, "neutral": 0.2}) == "threat"
+    assert dominant(shares, list(reversed(keys)), {"partner": 1.1, "threat": 0.8}) == "partner"
+    # A tie nothing breaks names every tied category, in file order, whatever the order.
+    assert dominant(shares, keys, {"partner": 1.0, "threat": 1.0}) == "partner+threat"
+    assert dominant(shares, keys) == "partner+threat"
+    assert dominant(distribution([], keys), keys) is None
+
+
+def test_a_tied_framing_headline_claims_no_single_framing():
+    from concept_diff.build import document_from_passages
+    from concept_diff.shifts.headlines import framing_candidate
+
+    labels = {"partner": "partner/cooperation", "threat": "threat/adversary", "neutral": "neutral"}
+    old, new = (document_from_passages(["x."], title="t", date=d) for d in ("2010", "2020"))
+    actor = {
+        "actor": "Valdoria", "old_mentions": 4, "new_mentions": 4, "shift": 0.5,
+        "old_framing": {"partner": 1.0, "threat": 0.0, "neutral": 0.0},
+        "new_framing": {"partner": 0.5, "threat": 0.5, "neutral": 0.0},
+        "old_dominant": "partner", "new_dominant": "partner+threat", "evidence": [],
+    }
+    summary = framing_candidate(actor, old, new, labels).summary
+    assert "mainly" not in summary
+    assert "as partner/cooperation and threat/adversary equally in 2020 (50% each" in summary
+    actor.update(old_dominant="partner+threat", old_framing=actor["new_framing"],
+                 new_framing={"partner": 0.25, "threat": 0.25, "neutral": 0.5},
+                 new_dominant="neutral")
+    summary = framing_candidate(actor, old, new, labels).summary
+    assert "mainly as neutral in 2020" in summary
+    assert "against partner/cooperation and threat/adversary equally in 2010 (50% each" in summary
+
+
 def test_cues_match_lemmas_and_phrases():
     assert count_cues(["our", "partner", "and", "ally"], (("partner",), ("ally",))) == 2
     assert count_cues(["mutual", "interest"], (("mutual", "interest"),)) == 1

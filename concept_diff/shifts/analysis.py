@@ -16,7 +16,15 @@ import pandas as pd
 from ..model import Document
 from . import headlines as hl
 from .actors import Matcher, Mention, detect_actors, find_mentions, parse_actor_specs
-from .framing import Framing, FramingScorer, distribution, dominant, js_distance, load_framing
+from .framing import (
+    Framing,
+    FramingScorer,
+    distribution,
+    dominant,
+    js_distance,
+    load_framing,
+    tied,
+)
 from .terms import term_table, top_terms
 from .text import words_in
 
@@ -105,9 +113,9 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
     ]
     scored = sum(m.actor != self_actor for m in mentions)
     scorer = FramingScorer(spec, embedder)
-    probs = scorer.probabilities([(m.text, m.spans) for m in mentions[:scored]])
+    raw, probs = scorer.scored([(m.text, m.spans) for m in mentions[:scored]])
     frame = _mention_frame(mentions, probs, spec)
-    records = _actor_records(actor_list, mentions[:scored], probs, spec, (old, new))
+    records = _actor_records(actor_list, mentions[:scored], (raw, probs), spec, (old, new))
     if self_actor:
         records.append(_self_record(self_actor, mentions[scored:], actor_list))
         records.sort(key=lambda r: (-(r["old_mentions"] + r["new_mentions"]), r["actor"]))
@@ -138,8 +146,9 @@ def _mention_frame(mentions: list[Mention], probs: np.ndarray, spec: Framing) ->
     return pd.DataFrame(rows, columns=columns)
 
 
-def _actor_records(actor_list, mentions, probs, spec: Framing, docs) -> list[dict]:
+def _actor_records(actor_list, mentions, scored, spec: Framing, docs) -> list[dict]:
     keys = spec.keys
+    raw, probs = scored
     by_actor: dict[str, list[int]] = defaultdict(list)
     for i, mention in enumerate(mentions):
         by_actor[mention.actor].append(i)
@@ -150,10 +159,11 @@ def _actor_records(actor_list, mentions, probs, spec: Framing, docs) -> list[dic
         versions = {v: [i for i in indices if mentions[i].version == v] for v in ("old", "new")}
         labels = {v: [keys[int(np.argmax(probs[i]))] for i in idx] for v, idx in versions.items()}
         shares = {v: distribution(labels[v], keys) for v in versions}
-        dominants = {v: dominant(shares[v], keys) for v in versions}
+        totals = {v: dict(zip(keys, raw[idx].sum(axis=0).tolist())) for v, idx in versions.items()}
+        dominants = {v: dominant(shares[v], keys, totals[v]) for v in versions}
         both = versions["old"] and versions["new"]
         evidence = [
-            _best_evidence(mentions, probs, versions[v], keys.index(dominants[v]), v, docs)
+            _best_evidence(mentions, probs, versions[v], _columns(dominants[v], keys), v, docs)
             for v in ("old", "new")
             if versions[v]
         ]
@@ -181,9 +191,14 @@ def _rounded(shares: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 4) for k, v in shares.items()}
 
 
-def _best_evidence(mentions, probs, indices, column, version, docs) -> dict:
-    """The sentence that most clearly shows the version's dominant framing (ties: earliest)."""
-    best = max(indices, key=lambda i: (round(float(probs[i][column]), 6), -i))
+def _columns(key: str | None, keys: list[str]) -> list[int]:
+    return [keys.index(k) for k in tied(key)]
+
+
+def _best_evidence(mentions, probs, indices, columns, version, docs) -> dict:
+    """The sentence that most clearly shows the version's dominant framing, or one of the
+    framings of a tie (ties: earliest)."""
+    best = max(indices, key=lambda i: (round(max(float(probs[i][c]) for c in columns), 6), -i))
     mention = mentions[best]
     return {"version": version, "passage": mention.passage, "quote": quote_around(mention)}
 

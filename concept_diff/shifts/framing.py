@@ -204,10 +204,16 @@ class FramingScorer:
         return result
 
     def probabilities(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> np.ndarray:
-        raw = self.scores(items) / self.framing.temperature
+        return self.scored(items)[1]
+
+    def scored(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """(raw scores, probabilities: a softmax of the scores at the file's temperature)."""
+        scores = self.scores(items)
+        raw = scores / self.framing.temperature
         raw -= raw.max(axis=1, keepdims=True) if len(raw) else 0
         exp = np.exp(raw)
-        return exp / exp.sum(axis=1, keepdims=True) if len(exp) else exp
+        return scores, (exp / exp.sum(axis=1, keepdims=True) if len(exp) else exp)
 
     def labels(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> list[str]:
         keys = self.framing.keys
@@ -235,8 +241,26 @@ def js_distance(p: dict[str, float], q: dict[str, float]) -> float:
     return math.sqrt(max(0.0, (kl(a) + kl(b)) / 2))
 
 
-def dominant(shares: dict[str, float], keys: list[str]) -> str | None:
-    """The category with the largest share (ties: the earlier category in the file)."""
+TIE = "+"  # joins the categories of a tie that nothing breaks: "competitor+threat"
+
+
+def dominant(
+    shares: dict[str, float], keys: list[str], totals: dict[str, float] | None = None
+) -> str | None:
+    """The category with the largest share. Categories tied on share are separated by
+    ``totals`` (each category's scores summed over the sentences); a tie that remains is
+    reported as all of its categories, in file order, joined by TIE: the file's order
+    says nothing about the text."""
     if not any(shares.values()):
         return None
-    return max(keys, key=lambda k: (shares.get(k, 0.0), -keys.index(k)))
+    top = max(shares.get(k, 0.0) for k in keys)
+    tied = [k for k in keys if shares.get(k, 0.0) == top]
+    if len(tied) > 1 and totals:
+        best = max(round(totals.get(k, 0.0), 6) for k in tied)
+        tied = [k for k in tied if round(totals.get(k, 0.0), 6) == best]
+    return TIE.join(tied)
+
+
+def tied(key: str | None) -> list[str]:
+    """The categories of a dominant value (one, or those of an unbroken tie)."""
+    return key.split(TIE) if key else []

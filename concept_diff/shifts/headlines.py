@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..model import Document
+from .framing import tied
 from .terms import first_sentences, g2, p_value
 from .text import is_common, lemma, stem, tokens
 
@@ -81,10 +82,12 @@ def framing_candidate(actor: dict, old: Document, new: Document, labels: dict) -
     n_old, n_new = actor["old_mentions"], actor["new_mentions"]
     if min(n_old, n_new) < MIN_FRAMING_MENTIONS or actor["shift"] is None:
         return None
-    before, after = actor["old_dominant"], actor["new_dominant"]
+    before, after = tied(actor["old_dominant"]), tied(actor["new_dominant"])
     changed = before != after
     n = min(n_old, n_new)
-    score = actor["shift"] * n / (n + 3) + (0.3 if changed else 0.0)
+    # A switch of the main framing scores; a tie that gains or loses a member is a part-change.
+    switched = not set(before) & set(after)
+    score = actor["shift"] * n / (n + 3) + (0.3 if switched else 0.0)
     if not changed and actor["shift"] < 0.2:
         return None
     gains = {k: actor["new_framing"][k] - actor["old_framing"].get(k, 0.0) for k in labels}
@@ -92,19 +95,39 @@ def framing_candidate(actor: dict, old: Document, new: Document, labels: dict) -
     name = actor["actor"]
     if changed:
         summary = (
-            f"{name} is framed mainly as {labels[after]} in {new.version} "
-            f"({_pct(actor['new_framing'][after])} of {n_new} sentences naming it), "
-            f"against {labels[before]} in {old.version} "
-            f"({_pct(actor['old_framing'][before])} of {n_old})."
+            f"{name} is framed {_mainly(after, labels)} in {new.version} "
+            f"({_share(actor['new_framing'], after)} of {n_new} sentences naming it), "
+            f"against {_plain(before, labels)} in {old.version} "
+            f"({_share(actor['old_framing'], before)} of {n_old})."
         )
     else:
+        stays = (
+            f"{labels[after[0]]} stays dominant" if len(after) == 1
+            else f"{_plain(after, labels)} stay tied as its main framings"
+        )
         summary = (
             f"{name}'s framing moves toward {labels[toward]} between {old.version} and "
             f"{new.version} ({_pct(actor['old_framing'].get(toward, 0))} → "
-            f"{_pct(actor['new_framing'][toward])} of sentences naming it); "
-            f"{labels[after]} stays dominant."
+            f"{_pct(actor['new_framing'][toward])} of sentences naming it); {stays}."
         )
     return Candidate("framing_shift", name, summary, score, list(actor["evidence"]))
+
+
+def _plain(keys: list[str], labels: dict) -> str:
+    """One category's label, or a tie's labels ("A and B", "A, B and C" + " equally")."""
+    names = [labels[k] for k in keys]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1] + " equally"
+
+
+def _mainly(keys: list[str], labels: dict) -> str:
+    return f"mainly as {labels[keys[0]]}" if len(keys) == 1 else f"as {_plain(keys, labels)}"
+
+
+def _share(framing: dict, keys: list[str]) -> str:
+    share = _pct(framing[keys[0]])
+    return share if len(keys) == 1 else f"{share} each"
 
 
 def presence_candidates(
