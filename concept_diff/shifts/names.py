@@ -86,7 +86,7 @@ _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 # A lower-case Arabic-style article joined to a name ("al-Qa'ida", "ad-Din"): the name after
 # it carries the capital, so the whole word counts as capitalised.
 _ARTICLE = re.compile(r"(?:al|ad|as|an|ar|ash|el)-(?=[^\W\d_])")
-_NAME_WORD = r"(?:(?:al|ad|as|an|ar|ash|el)-)?[A-Z][\w'-]*"
+_NAME_WORD = r"(?:[A-Z]|(?:a[dlnr]|ash?|el)-[A-Z])[\w'-]*"  # one branch per first letter
 _NAME_RUN = re.compile(
     rf"\b{_NAME_WORD}(?:\s+(?:(?:of|and|the|for|de|al)\s+)*{_NAME_WORD})+"
 )
