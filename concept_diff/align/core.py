@@ -11,7 +11,15 @@ import numpy as np
 
 from .candidates import exact_pairs, pyramid_top_k
 from .chain import Bead, best_chain
-from .scoring import Units, blend, lexical_floor, pair_cosines, pair_lexical
+from .scoring import (
+    SequenceMatcher,
+    Units,
+    blend,
+    bounded_ratio,
+    lexical_floor,
+    pair_cosines,
+    pair_lexical,
+)
 
 
 @dataclass(frozen=True)
@@ -80,10 +88,13 @@ def calibrate(
         value = params.threshold if params.threshold is not None else 0.5
         return float(value), {"method": "fixed", "threshold": round(float(value), 4)}
     rng = np.random.default_rng(seed)
-    exclude = exclude or set()
     draws = rng.integers(0, n * m, size=3 * params.calibration_pairs)
-    pairs = [(int(x // m), int(x % m)) for x in draws]
-    pairs = sorted({p for p in pairs if p not in exclude})[: params.calibration_pairs]
+    codes = np.unique(draws)  # sorted cell codes i * m + j: the pairs in (i, j) order
+    if exclude:
+        taken = np.fromiter((i * m + j for i, j in exclude), dtype=np.int64, count=len(exclude))
+        codes = codes[~np.isin(codes, taken)]
+    codes = codes[: params.calibration_pairs]
+    pairs = list(zip((codes // m).tolist(), (codes % m).tolist()))
     if len(pairs) < params.min_calibration:
         value = params.default_threshold
         return value, {"method": "default", "pairs": len(pairs), "threshold": value}
@@ -118,18 +129,34 @@ def _one_to_one(
     }
 
 
-def _group(
-    old: Units, new: Units, i: int, a: int, j: int, b: int, w: float, threshold: float
-) -> Bead:
-    ov, nv = old.group_vec(i, a), new.group_vec(j, b)
-    cos = float(np.dot(ov, nv))
-    lex = pair_lexical(
-        Units([""], ov[None, :], [old.group_toks(i, a)], ["-"]),
-        Units([""], nv[None, :], [new.group_toks(j, b)], ["-"]),
-        [(0, 0)],
-        lexical_floor([cos], threshold, w),
-    )[0]
-    return Bead(i, a, j, b, cos, lex, blend(cos, lex, w))
+class _Groups:
+    """Scores split/merge beads; a group's vector, tokens and difflib index are built once."""
+
+    def __init__(self, old: Units, new: Units, w: float):
+        self.old, self.new, self.w = old, new, w
+        self.vecs: dict[tuple[int, int, int], np.ndarray] = {}
+        self.matchers: dict[tuple[int, int], SequenceMatcher] = {}
+
+    def _vec(self, side: int, start: int, size: int) -> np.ndarray:
+        key = (side, start, size)
+        if key not in self.vecs:
+            self.vecs[key] = (self.new if side else self.old).group_vec(start, size)
+        return self.vecs[key]
+
+    def _matcher(self, start: int, size: int) -> SequenceMatcher:
+        """A matcher whose second sequence is the new group (difflib indexes that side)."""
+        key = (start, size)
+        if key not in self.matchers:
+            matcher = SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(self.new.group_toks(start, size))
+            self.matchers[key] = matcher
+        return self.matchers[key]
+
+    def bead(self, i: int, a: int, j: int, b: int, threshold: float) -> Bead:
+        cos = float(np.dot(self._vec(0, i, a), self._vec(1, j, b)))
+        floor = lexical_floor([cos], threshold, self.w)[0]
+        lex = bounded_ratio(self._matcher(j, b), self.old.group_toks(i, a), floor)
+        return Bead(i, a, j, b, cos, lex, blend(cos, lex, self.w))
 
 
 def _group_beads(
@@ -144,7 +171,7 @@ def _group_beads(
     alone, or a passage that survived verbatim would be swallowed by a neighbour's merge.
     """
     out: dict[tuple[int, int, int, int], Bead] = {}
-    w = params.lexical_weight
+    groups = _Groups(old, new, params.lexical_weight)
     for (i, j), single in sorted(singles.items()):
         if single.score < threshold:
             continue
@@ -153,14 +180,14 @@ def _group_beads(
                 key = (i, 1, start, size)
                 if key not in out and np.min(new.vecs[start:start + size] @ old.vecs[i]) >= \
                         threshold:
-                    out[key] = _group(old, new, i, 1, start, size, w,
-                                      _bar(singles, [i], range(start, start + size), threshold))
+                    out[key] = groups.bead(i, 1, start, size,
+                                           _bar(singles, [i], range(start, start + size), threshold))
             for start in range(max(0, i - size + 1), min(i, len(old) - size) + 1):
                 key = (start, size, j, 1)
                 if key not in out and np.min(old.vecs[start:start + size] @ new.vecs[j]) >= \
                         threshold:
-                    out[key] = _group(old, new, start, size, j, 1, w,
-                                      _bar(singles, range(start, start + size), [j], threshold))
+                    out[key] = groups.bead(start, size, j, 1,
+                                           _bar(singles, range(start, start + size), [j], threshold))
     return [bead for key, bead in sorted(out.items()) if _beats_pieces(bead, singles)]
 
 

@@ -11,12 +11,16 @@ a neighbour as well as re-embedding the joined text does.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+try:  # difflib's own algorithm compiled: the same ratios, about four times faster
+    from cydifflib import SequenceMatcher
+except ImportError:  # pragma: no cover - the pure-Python original gives identical results
+    from difflib import SequenceMatcher
 
 _TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")
 
@@ -33,7 +37,7 @@ def normalised(text: str) -> str:
 def ratio(a: Sequence[str], b: Sequence[str]) -> float:
     if not a and not b:
         return 1.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 @dataclass
@@ -81,7 +85,7 @@ def pair_lexical(
     by_new: dict[int, list[int]] = {}
     for k, (_, j) in enumerate(pairs):
         by_new.setdefault(j, []).append(k)
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher = SequenceMatcher(None, autojunk=False)
     for j in sorted(by_new):
         matcher.set_seq2(new.toks[j])
         for k in by_new[j]:
@@ -97,6 +101,18 @@ def pair_lexical(
                     continue
             out[k] = matcher.ratio()
     return out
+
+
+def bounded_ratio(matcher: SequenceMatcher, a: list[str], floor: float) -> float:
+    """``matcher``'s ratio against ``a``, or its cheap upper bound where that is below ``floor``.
+
+    ``matcher`` holds the other sequence already (``set_seq2``): that side's index is reused.
+    """
+    if not a and not matcher.b:
+        return 1.0
+    matcher.set_seq1(a)
+    bound = matcher.quick_ratio()
+    return bound if bound < floor else matcher.ratio()
 
 
 def lexical_floor(cosines: Sequence[float], threshold: float, weight: float) -> list[float]:
