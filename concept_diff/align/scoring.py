@@ -122,8 +122,20 @@ def lexical_floor(cosines: Sequence[float], threshold: float, weight: float) -> 
     return [(threshold - (1 - weight) * c) / weight for c in cosines]
 
 
+DOT_CHUNK = 1 << 15  # rows gathered per block: bounded memory for 100k-sentence documents
+
+
+def row_dots(a: np.ndarray, rows_a: np.ndarray, b: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """``a[rows_a[k]] · b[rows_b[k]]`` for every k, gathered and multiplied block by block."""
+    out = np.empty(len(rows_a), dtype=np.result_type(a, b))
+    for start in range(0, len(rows_a), DOT_CHUNK):
+        part = slice(start, start + DOT_CHUNK)
+        out[part] = np.einsum("ij,ij->i", a[rows_a[part]], b[rows_b[part]])
+    return out
+
+
 def pair_cosines(old: Units, new: Units, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
     if not pairs:
         return np.zeros(0, dtype=np.float32)
     idx = np.asarray(pairs, dtype=np.int64)
-    return np.einsum("ij,ij->i", old.vecs[idx[:, 0]], new.vecs[idx[:, 1]])
+    return row_dots(old.vecs, idx[:, 0], new.vecs, idx[:, 1])
