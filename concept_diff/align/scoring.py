@@ -94,7 +94,7 @@ def pair_lexical(
                 out[k] = 1.0
                 continue
             matcher.set_seq1(a)
-            if floor is not None:
+            if floor is not None and floor[k] > 0:  # a floor <= 0 is met by any ratio
                 bound = matcher.quick_ratio()
                 if bound < floor[k]:
                     out[k] = bound
@@ -111,6 +111,8 @@ def bounded_ratio(matcher: SequenceMatcher, a: list[str], floor: float) -> float
     if not a and not matcher.b:
         return 1.0
     matcher.set_seq1(a)
+    if floor <= 0:  # met by any ratio: the bound would only cost time
+        return matcher.ratio()
     bound = matcher.quick_ratio()
     return bound if bound < floor else matcher.ratio()
 
