@@ -15,13 +15,12 @@ random pairs of the same two documents; a monotone chain DP over 1-1, split and 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..gcpause import collector_paused
 from ..model import Document
 from .core import AlignParams, align_units, calibrate
 from .entries import Entry, build_entries, check_accounting, order_entries
@@ -69,22 +68,8 @@ def align(
     new_sentence_vecs: np.ndarray | None = None,
 ) -> Alignment:
     """Every passage of ``old`` and ``new`` in exactly one entry, in the new document's order."""
-    with _collector_paused():
+    with collector_paused():
         return _align(old, new, old_vecs, new_vecs, params, old_sentence_vecs, new_sentence_vecs)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The aligner makes millions of short-lived tuples and no cycles on long inputs: with the
-    cyclic garbage collector paused it skips repeated scans of the whole heap (100k sentences:
-    about a third of the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _align(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..gcpause import collector_paused
 from ..model import Document
 from . import headlines as hl
 from .actors import Matcher, Mention, detect_actors, find_mentions, parse_actor_specs
@@ -79,21 +77,8 @@ def analyse(
     ``alignment`` is accepted for callers that have one; sections are compared by heading.
     """
     del alignment  # sections are matched by heading text, which needs no alignment
-    with _collector_paused():
+    with collector_paused():
         return _analyse(old, new, embedder, actors, framing)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The analysis makes many short-lived containers and no lasting cycles: pausing the
-    cyclic garbage collector saves its repeated scans of the whole heap (~10% of the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: Any) -> Shifts:
