@@ -36,6 +36,6 @@ def compare(old: Any, new: Any, **kwargs: Any) -> Any:
 
 def load_corpus(path: Any) -> Any:
     """A series of dated versions: a folder of `YYYY[-MM[-DD]]-slug.ext` files or a corpus.toml."""
-    from .corpus import load_corpus as _load_corpus
+    from .series.corpus import load_corpus as _load_corpus
 
     return _load_corpus(path)

@@ -206,8 +206,8 @@ def fetch(
     Prints one line per version: downloaded, unchanged, changed, failed or skipped.
     Exit code 0 when every version is available, 1 when any failed.
     """
-    from .fetch import fetch_series
-    from .http import HttpPolicy
+    from .series.fetch import fetch_series
+    from .series.http import HttpPolicy
 
     policy = HttpPolicy(timeout=timeout, retries=retries, max_bytes=int(max_mb * 1024 * 1024))
     try:
@@ -301,7 +301,7 @@ def watch(
     ] = 5.0,
 ) -> None:
     """Run `update` now and again whenever a file in the corpus folder changes (Ctrl-C stops)."""
-    from .watch import watch as watch_folder
+    from .series.watch import watch as watch_folder
 
     def once() -> None:
         _update(
@@ -340,7 +340,7 @@ def _update(
 ) -> None:
     import json
 
-    from .update import EXIT_CHANGED, format_result, result_summary, run_update
+    from .series.update import EXIT_CHANGED, format_result, result_summary, run_update
 
     try:
         result = run_update(

@@ -31,9 +31,9 @@ def inspect_path(path: str | Path, *, passages: bool = False, as_json: bool = Fa
 
 
 def corpus_documents(path: Path) -> list[Document]:
-    """The series' documents by date (concept_diff.corpus; a plain folder scan until it exists)."""
+    """The series' documents by date (concept_diff.series.corpus; a plain folder scan until it exists)."""
     try:
-        from .corpus import load_corpus
+        from .series.corpus import load_corpus
     except ModuleNotFoundError as error:
         if error.name != f"{__package__}.corpus":
             raise
@@ -41,7 +41,7 @@ def corpus_documents(path: Path) -> list[Document]:
     if load_corpus is not None:
         return list(load_corpus(path).documents())
     if not path.is_dir():
-        raise InputError("corpus.toml needs concept_diff.corpus, which is not installed", path)
+        raise InputError("corpus.toml needs concept_diff.series.corpus, which is not installed", path)
     return _scan_folder(path)
 
 

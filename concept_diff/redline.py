@@ -1,7 +1,7 @@
 """The word-level redline: difflib over tokens, shaped to read like an editor's markup.
 
     ops = diff_words("We will deter attacks.", "We shall deter and defeat attacks.")
-    render_markdown(ops)   # 'We ~~will~~ **shall** deter **and defeat** attacks.'
+    # report.redlines.render(ops): 'We ~~will~~ **shall** deter **and defeat** attacks.'
 
 Tokens are words (inner hyphens, apostrophes and dots kept: "al-Qa'ida", "U.S.") and runs of
 punctuation, each carrying the whitespace after it, so joining the ``old`` sides of the ops
@@ -13,7 +13,6 @@ are folded into one replace, as an editor would mark the phrase rather than its 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -34,10 +33,6 @@ _TOKEN_SPACE = re.compile(r"(?:\w+(?:['’.\-]\w+)*|[^\w\s]+)\s*")
 TINY_RUN_TOKENS = 2
 TINY_TOKEN_CHARS = 3
 # Characters that can open or close inline Markdown anywhere in a line.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
-# Characters that only matter at the start of a line (headings, quotes, lists, rules).
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
-_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def tokenize(text: str) -> list[str]:
@@ -130,85 +125,6 @@ def change_ratio(ops: Iterable[Mapping[str, str]]) -> float:
         if op["op"] != "equal":
             changed += old_words + new_words
     return changed / total if total else 0.0
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash Markdown-significant characters, so document text stays text."""
-    return _MD_INLINE.sub(r"\\\1", text)
-
-
-def _split_space(text: str) -> tuple[str, str, str]:
-    core = text.strip()
-    if not core:
-        return text, "", ""
-    start = text.index(core)
-    return text[:start], core, text[start + len(core):]
-
-
-def _pieces(ops: Iterable[Mapping[str, str]]) -> list[tuple[str, str]]:
-    """(kind, text) pieces with the whitespace around each change moved outside it."""
-    out: list[tuple[str, str]] = []
-    for op in ops:
-        if op["op"] == "equal":
-            out.append(("equal", op["new"]))
-            continue
-        old_lead, old_core, old_trail = _split_space(op["old"])
-        new_lead, new_core, new_trail = _split_space(op["new"])
-        if op["op"] == "delete":
-            out += [("equal", old_lead), ("delete", old_core), ("equal", old_trail)]
-        elif op["op"] == "insert":
-            out += [("equal", new_lead), ("insert", new_core), ("equal", new_trail)]
-        else:  # "~~old~~ **new**": one space between a deletion and the insertion replacing it
-            out += [("equal", old_lead), ("delete", old_core), ("equal", " ")]
-            out += [("insert", new_core), ("equal", new_trail)]
-    return [(kind, text) for kind, text in out if text]
-
-
-def _flanks(before: str, core: str, after: str) -> bool:
-    """Whether CommonMark reads markers around ``core`` as emphasis (not literal text)."""
-    first, last = core[:1], core[-1:]
-    opens = not first.isspace() and (
-        first not in _PUNCTUATION or not before or before.isspace() or before in _PUNCTUATION
-    )
-    closes = not last.isspace() and (
-        last not in _PUNCTUATION or not after or after.isspace() or after in _PUNCTUATION
-    )
-    return opens and closes
-
-
-_MARKS = {"delete": "~~", "insert": "**"}
-_TAGS = {"delete": ("<del>", "</del>"), "insert": ("<ins>", "</ins>")}
-
-
-def render_markdown(ops: Iterable[Mapping[str, str]]) -> str:
-    """One line, ``~~removed~~ **added**``, document text escaped so it cannot become markup.
-
-    Line breaks become spaces (a "- " after a break would start a list). Where CommonMark's
-    flanking rules would leave ``~~``/``**`` as literal text (a change glued to a word, such as
-    one comma), the change is wrapped in ``<del>``/``<ins>`` instead.
-    """
-    pieces = [(k, escape_markdown(re.sub(r"\s+", " ", t))) for k, t in _pieces(ops)]
-    out: list[str] = []
-    for index, (kind, text) in enumerate(pieces):
-        if kind == "equal":
-            out.append(text)
-            continue
-        before = out[-1][-1:] if out else ""
-        after = pieces[index + 1][1][:1] if index + 1 < len(pieces) else ""
-        if _flanks(before, text, after):
-            out.append(f"{_MARKS[kind]}{text}{_MARKS[kind]}")
-        else:
-            out.append(f"{_TAGS[kind][0]}{text}{_TAGS[kind][1]}")
-    return _MD_LINE_START.sub(r"\1\\\2", "".join(out), count=1)
-
-
-def render_html(ops: Iterable[Mapping[str, str]]) -> str:
-    """``<del>removed</del> <ins>added</ins>`` with all document text html-escaped."""
-    out = []
-    for kind, text in _pieces(ops):
-        escaped = html.escape(text)
-        out.append(escaped if kind == "equal" else f"{_TAGS[kind][0]}{escaped}{_TAGS[kind][1]}")
-    return "".join(out)
 
 
 def ops_to_json(ops: Iterable[Mapping[str, str]]) -> str:

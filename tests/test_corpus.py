@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from concept_diff.corpus import date_from_name, load_corpus
+from concept_diff.series.corpus import date_from_name, load_corpus
 from concept_diff.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent

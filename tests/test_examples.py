@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from concept_diff.corpus import load_corpus
+from concept_diff.series.corpus import load_corpus
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 OLD = EXAMPLES / "2030-meridian-strategic-concept.md"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from concept_diff.corpus import load_corpus
-from concept_diff.fetch import OfflineError, fetch_series
-from concept_diff.http import HttpPolicy
+from concept_diff.series.corpus import load_corpus
+from concept_diff.series.fetch import OfflineError, fetch_series
+from concept_diff.series.http import HttpPolicy
 
 FAST = HttpPolicy(timeout=0.3, retries=1, backoff=0.01)
 HTML = (

@@ -9,14 +9,20 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from concept_diff.redline import (
-    change_ratio,
-    diff_words,
-    lexical_similarity,
-    render_html,
-    render_markdown,
-    tokenize,
-)
+from concept_diff.redline import change_ratio, diff_words, lexical_similarity, tokenize
+from concept_diff.report.html import markdown_to_html
+from concept_diff.report.redlines import render
+
+
+def render_markdown(ops: list[dict]) -> str:
+    return render(ops)
+
+
+def render_html(ops: list[dict]) -> str:
+    """The redline as the HTML report shows it: the HTML-flavour Markdown through markdown-it."""
+    rendered = markdown_to_html(render(ops, html=True)).strip()
+    assert rendered.startswith("<p>") and rendered.endswith("</p>")
+    return rendered[len("<p>"):-len("</p>")]
 
 
 def paragraphs(path: Path, min_words: int = 20) -> list[str]:

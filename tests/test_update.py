@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from concept_diff.update import EXIT_CHANGED, read_state, state_path
+from concept_diff.series.update import EXIT_CHANGED, read_state, state_path
 
 CLI = [sys.executable, "-m", "concept_diff"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from concept_diff.watch import folder_signature, watch
+from concept_diff.series.watch import folder_signature, watch
 
 
 def test_watch_runs_once_per_settled_change(tmp_path: Path):

@@ -116,10 +116,14 @@ def _framing_bars(bars: list[tuple[str, Mapping[str, float]]], title: str) -> by
     return _png(fig)
 
 
-def series_charts(contracts: list[Mapping[str, Any]], names: list[str]) -> dict[str, bytes]:
-    """``{"trajectories": png, "framing": png}`` for a series of consecutive pair contracts."""
+def series_charts(contracts: list[Mapping[str, Any]], names: list[str],
+                  trajectories: Mapping[str, list[float | None]]) -> dict[str, bytes]:
+    """``{"trajectories": png, "framing": png}`` for a series of consecutive pair contracts.
+
+    ``trajectories`` is ``{term: [rate per version or None]}``, chosen by report.series.
+    """
     out = {}
-    trajectories = _trajectory_chart(contracts, names)
+    trajectories = _trajectory_chart(trajectories, names)
     if trajectories is not None:
         out["trajectories"] = trajectories
     framing = _series_framing_chart(contracts, names)
@@ -129,10 +133,7 @@ def series_charts(contracts: list[Mapping[str, Any]], names: list[str]) -> dict[
 
 
 @_default_style
-def _trajectory_chart(contracts: list[Mapping[str, Any]], names: list[str]) -> bytes | None:
-    from .series import trajectory_series
-
-    series = trajectory_series(contracts)
+def _trajectory_chart(series: Mapping[str, list[float | None]], names: list[str]) -> bytes | None:
     if not series:
         return None
     fig, ax = _figure(4.5)

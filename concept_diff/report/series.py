@@ -198,7 +198,7 @@ def write_series(contracts: list[dict], output_dir: Path, formats: str | list[st
         for contract in contracts:
             written += write_reports(contract, output_dir, chosen)
         pair_names = [report_base(contract, output_dir).name for contract in contracts]
-    pngs = chart_module.series_charts(contracts, names)
+    pngs = chart_module.series_charts(contracts, names, trajectory_series(contracts))
     index = SeriesIndex(contracts, title, changelog)
     if "md" in chosen:
         files = {k: f"series-{k}.png" for k in sorted(pngs)}

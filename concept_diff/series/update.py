@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, atomic
-from .errors import ConceptDiffError
+from .. import __version__, atomic
+from ..errors import ConceptDiffError
 from .lock import folder_lock
 
 STATE_DIR = ".concept-diff"
@@ -297,16 +297,16 @@ def _version_state(version: Version) -> dict[str, Any]:
 
 
 def _embedder(model, device, cache_dir):
-    from .embed import get_embedder
+    from ..embed import get_embedder
 
     return get_embedder(model, device=device, cache_dir=cache_dir)
 
 
 def _run_pair(old: Version, new: Version, output: Path, embedder, settings) -> dict[str, str]:
     """Compare one pair and write its reports; returns {file name: sha256} of what was written."""
-    from .comparison import compare
-    from .loaders import load_document
-    from .report import write_reports
+    from ..comparison import compare
+    from ..loaders import load_document
+    from ..report import write_reports
 
     old_doc = load_document(old.path, title=old.title or None, date=old.date)
     new_doc = load_document(new.path, title=new.title or None, date=new.date)
@@ -319,7 +319,7 @@ def _run_pair(old: Version, new: Version, output: Path, embedder, settings) -> d
 
 def _write_series(output: Path, series_name: str, versions: list[Version], state) -> dict[str, str]:
     """The series index and charts, from the pair contracts on disk (nothing is re-embedded)."""
-    from .report.series import write_series
+    from ..report.series import write_series
 
     names = [pair_name(a.key, b.key) for a, b in itertools.pairwise(versions)]
     contracts = [json.loads((output / f"{name}.json").read_text(encoding="utf-8"))
@@ -377,7 +377,7 @@ def run_update(
     **options: Any,
 ) -> UpdateResult:
     """`update` as the CLI calls it: formats as text, an optional fetch first."""
-    from .report import parse_formats
+    from ..report import parse_formats
 
     chosen = tuple(parse_formats(formats, Path(output) / "report"))
     if fetch_first:

@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from .errors import ConceptDiffError
+from ..errors import ConceptDiffError
 
 CHUNK = 64 * 1024
 

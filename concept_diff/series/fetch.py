@@ -24,9 +24,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import atomic
+from .. import atomic
 from .corpus import PROVENANCE, Corpus, CorpusEntry, fetched_file, load_corpus
-from .errors import ConceptDiffError, InputError
+from ..errors import ConceptDiffError, InputError
 from .http import FetchFailed, HttpPolicy, Response, get
 
 TEXT_FILE = "text.txt"
@@ -146,7 +146,7 @@ def _format(response: Response) -> str:
 
 def _extract(body: bytes, fmt: str, entry: CorpusEntry) -> str:
     """The loaders' cleaned text; they read files, so the bytes pass through a temp file."""
-    from .loaders import load_document
+    from ..loaders import load_document
 
     with tempfile.TemporaryDirectory(prefix="concept-diff-fetch-") as scratch:
         path = Path(scratch) / f"source.{fmt}"

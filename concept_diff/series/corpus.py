@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .model import Document
+from ..errors import InputError
+from ..model import Document
 
 MANIFEST = "corpus.toml"
 PROVENANCE = "provenance.json"
@@ -84,7 +84,7 @@ class Corpus:
     def documents(self) -> list[Document]:
         """Every version loaded with the standard loaders, in date order (loaded once)."""
         if self._documents is None:
-            from .loaders import load_document
+            from ..loaders import load_document
 
             self._documents = [
                 load_document(self.locate(e), title=e.title, date=e.date) for e in self.entries
@@ -177,7 +177,7 @@ def corpora_roots() -> list[Path]:
         roots.append(Path(shared))
     here = Path.cwd().resolve()
     roots += [folder / "corpora" for folder in (here, *here.parents)]
-    roots.append(Path(__file__).resolve().parent.parent / "corpora")
+    roots.append(Path(__file__).resolve().parents[2] / "corpora")
     unique: list[Path] = []
     for root in roots:
         if root not in unique and root.is_dir():

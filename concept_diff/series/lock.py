@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ConceptDiffError
+from ..errors import ConceptDiffError
 
 LOCK_NAME = ".concept-diff.lock"
 
