@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from concept_diff.series.corpus import date_from_name, load_corpus
 from concept_diff.errors import InputError
+from concept_diff.series.corpus import date_from_name, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = "# A Strategy\n\n## Aims\n\n1. We aim to keep the peace in {year}.\n\n2. We will {verb} our allies.\n"

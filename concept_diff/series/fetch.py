@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import atomic
-from .corpus import PROVENANCE, Corpus, CorpusEntry, fetched_file, load_corpus
 from ..errors import ConceptDiffError, InputError
+from .corpus import PROVENANCE, Corpus, CorpusEntry, fetched_file, load_corpus
 from .http import FetchFailed, HttpPolicy, Response, get
 
 TEXT_FILE = "text.txt"
