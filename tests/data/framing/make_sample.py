@@ -1,0 +1,80 @@
+"""Draw the framing labelling sample from the four NSS texts (run once; kept for the record).
+
+    CONCEPT_DIFF_CORPORA=../shared/corpora python tests/data/framing/make_sample.py OUT_DIR
+
+Writes OUT_DIR/items.tsv with the sentences (for labellers; never committed) and
+tests/data/framing/items.tsv with references only (document, sentence fingerprint, actor).
+One item is one actor named in one sentence; the author (the United States) is left out, as
+the analysis leaves it unscored. Per document at most PER_ACTOR items of one actor, drawn at
+random (seed 7), so a few actors do not fill the set.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from concept_diff import load
+from concept_diff.fingerprint import fingerprint, hint
+from concept_diff.shifts.actors import Matcher, detect_actors, find_mentions
+from concept_diff.shifts.analysis import _self_actor
+
+YEARS = ("2002", "2006", "2010", "2015")
+PER_ACTOR = 8
+PER_DOC = 160
+
+
+def main(out_dir: Path) -> None:
+    root = Path(os.environ["CONCEPT_DIFF_CORPORA"]) / "us-national-security-strategy"
+    docs = [load(root / f"{y}-national-security-strategy.txt") for y in YEARS]
+    actors = detect_actors(docs)
+    matcher = Matcher(actors)
+    rng = random.Random(7)
+    rows = []
+    for year, doc in zip(YEARS, docs):
+        mentions = find_mentions(doc, year, matcher)
+        author = _self_actor(mentions)
+        by_actor = defaultdict(list)
+        for m in mentions:
+            if m.actor != author:
+                by_actor[m.actor].append(m)
+        chosen = []
+        for actor in sorted(by_actor):
+            pool = by_actor[actor]
+            chosen += rng.sample(pool, min(PER_ACTOR, len(pool)))
+        rng.shuffle(chosen)
+        chosen = sorted(chosen[:PER_DOC], key=lambda m: (int(m.passage[1:]), m.sentence, m.actor))
+        passages = {p.id: p for p in doc.passages}
+        for m in chosen:
+            start, end = m.spans[0]
+            marked = m.text[:start] + "[[" + m.text[start:end] + "]]" + m.text[end:]
+            sentences = passages[m.passage].sentences
+            before = sentences[m.sentence - 1].text if m.sentence > 0 and sentences else ""
+            rows.append({"year": year, "passage": m.passage, "sentence": m.sentence,
+                         "actor": m.actor, "alias": m.text[start:end],
+                         "fp": fingerprint(m.text), "hint": hint(m.text),
+                         "context_before": " ".join(before.split()),
+                         "marked": " ".join(marked.split())})
+    for i, row in enumerate(rows, 1):
+        row["id"] = f"f{i:04d}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write(out_dir / "items.tsv", rows, ["id", "year", "actor", "alias", "context_before", "marked"])
+    _write(Path(__file__).with_name("items.tsv"), rows,
+           ["id", "year", "passage", "sentence", "actor", "alias", "fp", "hint"])
+    print(f"{len(rows)} items", {y: sum(r['year'] == y for r in rows) for y in YEARS})
+
+
+def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fields, delimiter="\t", extrasaction="ignore",
+                                lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
