@@ -1,0 +1,54 @@
+"""Draw the counterpart-labelling sample: NSS 2015 passages the aligner calls added (run once).
+
+    CONCEPT_DIFF_CORPORA=../shared/corpora python tests/data/counterparts/make_sample.py OUT_DIR
+
+30 passages of at least MIN_WORDS words drawn at random (seed 3) from the 2015 passages that
+the aligner (bundled MiniLM, default settings) marks `added` against 2010. Writes, for the
+labeller, OUT_DIR/added.tsv (the 30 passages) and OUT_DIR/old_passages.tsv (every 2010
+passage with its id and section); tests/data/counterparts/items.tsv holds references only.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import sys
+from pathlib import Path
+
+from concept_diff import compare, load
+from concept_diff.fingerprint import fingerprint, hint
+
+MIN_WORDS = 15
+COUNT = 30
+
+
+def main(out_dir: Path) -> None:
+    root = Path(os.environ["CONCEPT_DIFF_CORPORA"]) / "us-national-security-strategy"
+    old = load(root / "2010-national-security-strategy.txt")
+    new = load(root / "2015-national-security-strategy.txt")
+    result = compare(old, new, analyse=False)
+    added = {pid for e in result.alignment.entries if e.kind == "added" for pid in e.new}
+    pool = [p for p in new.passages if p.id in added and len(p.text.split()) >= MIN_WORDS]
+    chosen = sorted(random.Random(3).sample(pool, COUNT), key=lambda p: int(p.id[1:]))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = [{"new_id": p.id, "new_fp": fingerprint(p.text), "new_hint": hint(p.text),
+             "section": p.section or "", "text": " ".join(p.text.split())} for p in chosen]
+    _write(out_dir / "added.tsv", rows, ["new_id", "section", "text"])
+    _write(out_dir / "old_passages.tsv",
+           [{"old_id": p.id, "section": p.section or "", "text": " ".join(p.text.split())}
+            for p in old.passages], ["old_id", "section", "text"])
+    _write(Path(__file__).with_name("items.tsv"), rows, ["new_id", "new_fp", "new_hint"])
+    print(len(rows), "added passages of", len(pool))
+
+
+def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fields, delimiter="\t", extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
