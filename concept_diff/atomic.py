@@ -1,10 +1,26 @@
-"""Atomic writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic writes: a reader sees the old file or the new one, never half of either.
+
+The temp file that mkstemp makes is owner-only (0600), and a rename keeps that mode, so the
+file is given the mode a plain ``open(path, "w")`` would give it (0666 less the umask) before
+it replaces the target: reports stay readable by a web server, a shared folder or a colleague.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
+
+_umask_lock = threading.Lock()
+
+
+def default_mode() -> int:
+    """0666 less the process umask: the mode a newly created file gets."""
+    with _umask_lock:  # reading the umask means setting it; no other write can race in here
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -16,6 +32,7 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), default_mode())
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:

@@ -104,3 +104,37 @@ def test_csv_parses_back_with_the_hostile_text(tmp_path: Path) -> None:
     path = write_reports(make_contract(), tmp_path / "h", "csv")[0]
     frame = pd.read_csv(io.StringIO(path.read_text(encoding="utf-8")))
     assert frame.shape == (len(make_contract()["alignment"]), 11)
+
+
+FORMULAS = ("=HYPERLINK(\"http://evil.test\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A2)",
+            "\tstarts with a tab")
+
+
+def test_csv_guards_formula_cells_and_json_keeps_the_text(tmp_path: Path) -> None:
+    contract = make_contract()
+    for entry, formula in zip(contract["alignment"], FORMULAS):
+        side = "new" if entry["new"] else "old"
+        passage = next(p for p in contract[side]["passages"] if p["id"] == entry[side][0])
+        passage["text"] = formula
+    contract["terms"][0]["term"] = "=cmd|' /C calc'!A0"
+    contract["terms"][0]["keyness"] = -12.5
+    written = write_reports(contract, tmp_path / "g", "json,csv")
+    data = json.loads(written[0].read_text(encoding="utf-8"))
+    assert data["terms"][0]["term"] == "=cmd|' /C calc'!A0"  # the contract is not altered
+    cells = [c for path in written[1:] for c in _read(path).to_numpy().ravel()
+             if isinstance(c, str)]
+    risky = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert not risky
+    assert "'=cmd|' /C calc'!A0" in cells
+    for formula in FORMULAS:
+        assert any(c.startswith("'" + formula) or ("'" + formula) in c for c in cells), formula
+    terms = _read(written[2])
+    assert terms["keyness"].iloc[0] == -12.5  # a negative number is a number, not a formula
+
+
+def test_guard_round_trips() -> None:
+    from concept_diff.report.tables import guard_cell, unguard_cell
+
+    for text in (*FORMULAS, "plain", "'quoted already", "", "-"):
+        assert unguard_cell(guard_cell(text)) == text
+    assert guard_cell(-1.5) == -1.5 and guard_cell("It's fine") == "It's fine"

@@ -7,6 +7,7 @@ its quotes as JSON so nothing is lost.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -87,6 +88,32 @@ def _evidence(items: list[Mapping[str, Any]]) -> str:
                         "quote": e.get("quote")} for e in items], ensure_ascii=False)
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'`` (shown as text).
+
+    Numbers stay numbers (a negative keyness is not a formula); only strings are guarded.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unguard_cell(value: Any) -> Any:
+    """The text a guarded cell stood for (reading back a CSV this package wrote)."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> str:
-    """CSV text with fixed line endings, so two runs give the same bytes on every platform."""
-    return frame.to_csv(index=False, lineterminator="\n")
+    """CSV text, formula-like cells guarded, with fixed line endings (same bytes everywhere)."""
+    guarded = frame.copy()
+    for column in guarded.columns:
+        if not pd.api.types.is_numeric_dtype(guarded[column]):  # text (object or str dtype)
+            guarded[column] = guarded[column].map(guard_cell)
+    guarded.columns = [guard_cell(str(c)) for c in guarded.columns]
+    return guarded.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
