@@ -60,3 +60,31 @@ def test_importing_the_report_package_does_not_import_matplotlib_or_pandas() -> 
             "print('matplotlib' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def _pixels(png: bytes) -> set[tuple[int, int, int]]:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return {image.getpixel((x, y)) for x in range(image.width) for y in range(image.height)}
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def test_framing_colours_are_colour_blind_safe_with_threat_as_the_warning_colour() -> None:
+    from concept_diff.report.charts import FRAMING_COLOURS, framing_categories
+
+    contract = make_contract()
+    keys = ["partner", "competitor", "threat", "concern", "neutral"]
+    contract["actors"][0]["old_framing"] = dict(zip(keys, (0.6, 0.1, 0.1, 0.1, 0.1)))
+    contract["actors"][0]["new_framing"] = dict(zip(keys, (0.1, 0.1, 0.6, 0.1, 0.1)))
+    pixels = _pixels(actor_framing_chart(contract))
+    assert _rgb(FRAMING_COLOURS["threat"]) in pixels and _rgb("#D55E00") in pixels
+    assert _rgb(FRAMING_COLOURS["partner"]) in pixels
+    assert _rgb("#9a6700") not in pixels and _rgb("#8250df") not in pixels  # the old brown/purple
+    bars = [("a (old)", contract["actors"][0]["old_framing"])]
+    assert framing_categories(bars) == keys  # the legend follows the framing file, not a-z

@@ -18,6 +18,12 @@ MAX_TERMS, MAX_ACTORS = 15, 10
 OLD_COLOUR, NEW_COLOUR = "#8c959f", "#0969da"
 PALETTE = ("#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#57606a",
            "#0550ae", "#953800", "#116329")
+# Framing categories in the Okabe-Ito palette (safe for the common colour-vision deficiencies):
+# threat takes the warning colour (vermillion), partner blue, neutral grey. Categories of a
+# user's own framing file take OTHER_CATEGORY_COLOURS in the order the file defines them.
+FRAMING_COLOURS = {"partner": "#0072B2", "competitor": "#E69F00", "threat": "#D55E00",
+                   "concern": "#CC79A7", "neutral": "#999999"}
+OTHER_CATEGORY_COLOURS = ("#009E73", "#56B4E9", "#F0E442", "#000000")
 
 
 def charts(contract: Mapping[str, Any]) -> dict[str, bytes]:
@@ -98,14 +104,15 @@ def actor_framing_chart(contract: Mapping[str, Any]) -> bytes | None:
 
 def _framing_bars(bars: list[tuple[str, Mapping[str, float]]], title: str) -> bytes:
     """Horizontal bars, top to bottom in the given order, stacked by framing category."""
-    categories = sorted({c for _, framing in bars for c in framing})
+    categories = framing_categories(bars)
+    colours = framing_colours(categories)
     bars = list(reversed(bars))  # barh draws bottom-up
     fig, ax = _figure(len(bars) * 0.32 + 1.9)
     left = [0.0] * len(bars)
-    for i, category in enumerate(categories):
+    for category in categories:
         shares = [float(framing.get(category) or 0) for _, framing in bars]
         ax.barh(range(len(bars)), shares, left=left, height=0.8,
-                color=PALETTE[i % len(PALETTE)], label=label(category, 24))
+                color=colours[category], label=label(category, 24))
         left = [x + s for x, s in zip(left, shares)]
     ax.set_yticks(range(len(bars)), [name for name, _ in bars])
     ax.set_xlim(0, 1)
@@ -165,6 +172,17 @@ def _series_framing_chart(contracts: list[Mapping[str, Any]], names: list[str]) 
     if not any(f for _, f in bars):
         return None
     return _framing_bars(bars, "Actor framing across versions")
+
+
+def framing_categories(bars: list[tuple[str, Mapping[str, float]]]) -> list[str]:
+    """The categories in the order the framing file defines them (the legend's order)."""
+    return list(dict.fromkeys(c for _, framing in bars for c in framing))
+
+
+def framing_colours(categories: list[str]) -> dict[str, str]:
+    """Each framing category's colour: fixed for the default five, in order for the others."""
+    others = iter(OTHER_CATEGORY_COLOURS * (len(categories) // len(OTHER_CATEGORY_COLOURS) + 1))
+    return {c: FRAMING_COLOURS.get(c) or next(others) for c in categories}
 
 
 def _figure(height: float):
