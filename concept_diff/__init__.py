@@ -3,8 +3,8 @@
 Public API (imported lazily, so `import concept_diff` and `concept-diff --help` stay fast)::
 
     import concept_diff
-    doc = concept_diff.loaders("nss-2015.txt")
-    result = concept_diff.comparison("nss-2010.txt", "nss-2015.txt")
+    doc = concept_diff.load("nss-2015.txt")                    # a Document
+    result = concept_diff.compare("nss-2010.txt", "nss-2015.txt")  # a Comparison
     result.alignment_frame()
 """
 
