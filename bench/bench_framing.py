@@ -1,0 +1,278 @@
+"""Framing accuracy on labelled real sentences, by held-out document, and warm timing.
+
+    CONCEPT_DIFF_CORPORA=../shared/corpora CONCEPT_DIFF_CACHE=/tmp/cdcache \
+        python bench/bench_framing.py [--labels FILE] [--fit] [--no-timing]
+
+The labelled set is tests/data/framing (640 actor mentions from the four NSS texts, labelled
+twice and adjudicated; `label` column of labels.tsv). Leave one document out: for each NSS
+year, the models are fitted on the other three years (their settings chosen by the same
+leave-one-year-out inside those three, never looking at the held-out year) and scored on the
+held-out year. Printed for each method: accuracy, macro-F1 over the five categories and the
+partner<->threat swap rate (share of items whose gold and predicted labels are partner and
+threat, either way), per held-out document and pooled over all four. Methods, all measured
+in this run:
+
+- prototype: today's scorer (FramingScorer on the whole masked sentence, framing.toml);
+- rules:     the role-aware rules (a target or threat agent is a threat, ...; no fitting);
+- parse:     logistic regression on parse/role/cue features (used with a non-bundled embedder);
+- full:      parse features + masked-clause embedding + prototype probabilities (shipped).
+
+--fit then fits both models on all four documents (settings by leave-one-year-out over all
+four) and writes concept_diff/data/framing_model.json with the held-out figures and kappa.
+Timing: warm framing of the four-NSS timeline (2002→2006→2010→2015) in a fresh process with
+parses and vectors cached, the prototype scorer's time beside it (times are noisy on a shared
+machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "framing"
+MODEL_PATH = ROOT / "concept_diff" / "data" / "framing_model.json"
+GRID = [(c, w) for c in (0.01, 0.03, 0.1, 0.3, 1.0) for w in (None, "balanced")]
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("CONCEPT_DIFF_CORPORA", "/work/shared/corpora")) / \
+        "us-national-security-strategy"
+
+
+def load_labels(path: Path) -> dict[str, str]:
+    from concept_diff.shifts.labelled import read_tsv
+
+    rows = read_tsv(path)
+    column = "label" if "label" in rows[0] else list(rows[0])[1]
+    return {r["id"]: r[column] for r in rows if r.get(column)}
+
+
+def kappa(a: list[str], b: list[str]) -> float:
+    """Cohen's kappa of two labellings of the same items."""
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in set(a) | set(b)) / (n * n)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def metrics(gold: list[str], pred: list[str], keys: list[str]) -> dict[str, float]:
+    n = len(gold)
+    f1s = []
+    for k in keys:
+        tp = sum(g == k and p == k for g, p in zip(gold, pred))
+        fp = sum(g != k and p == k for g, p in zip(gold, pred))
+        fn = sum(g == k and p != k for g, p in zip(gold, pred))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    swaps = sum({g, p} == {"partner", "threat"} for g, p in zip(gold, pred))
+    return {"n": n, "accuracy": sum(g == p for g, p in zip(gold, pred)) / n,
+            "macro_f1": float(np.mean(f1s)), "swaps": swaps / n}
+
+
+# --- models ----------------------------------------------------------------------------------
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float, weight) -> tuple:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    model = LogisticRegression(C=c, class_weight=weight, max_iter=3000)
+    model.fit((x - mean) / scale, y)
+    return model, mean, scale
+
+
+def predict(fitted, x: np.ndarray, keys: list[str]) -> list[str]:
+    model, mean, scale = fitted
+    probs = model.predict_proba((x - mean) / scale)
+    classes = list(model.classes_)
+    return [classes[i] for i in np.argmax(probs, axis=1)] if len(x) else []
+
+
+def choose(x, y, groups, keys) -> tuple:
+    """The grid setting with the best mean of accuracy and macro-F1, leave-one-group-out."""
+    best, best_score = GRID[0], -1.0
+    for c, w in GRID:
+        gold, pred = [], []
+        for g in sorted(set(groups)):
+            train, test = groups != g, groups == g
+            gold += list(y[test])
+            pred += predict(fit(x[train], y[train], c, w), x[test], keys)
+        m = metrics(gold, pred, keys)
+        score = (m["accuracy"] + m["macro_f1"]) / 2
+        if score > best_score + 1e-9:
+            best, best_score = (c, w), score
+    return best
+
+
+def held_out(x, y, groups, keys) -> tuple[list[str], dict]:
+    """Predictions for every item from a model fitted without its document."""
+    pred = np.empty(len(y), dtype=object)
+    chosen = {}
+    for g in sorted(set(groups)):
+        train, test = groups != g, groups == g
+        setting = choose(x[train], y[train], groups[train], keys)
+        chosen[g] = setting
+        pred[test] = predict(fit(x[train], y[train], *setting), x[test], keys)
+    return list(pred), chosen
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+TIMING = """
+import os, sys, time
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from itertools import pairwise
+from pathlib import Path
+from concept_diff import load
+from concept_diff.embed import get_embedder
+from concept_diff.shifts.actors import Matcher, detect_actors, find_mentions
+from concept_diff.shifts.analysis import _self_actor
+from concept_diff.shifts.framing import FramingScorer, load_framing
+from concept_diff.shifts.framing_model import frame_mentions
+folder = Path(sys.argv[1])
+docs = [load(folder / f"{y}-national-security-strategy.txt") for y in (2002, 2006, 2010, 2015)]
+embedder, spec = get_embedder(), load_framing()
+items = []
+for old, new in pairwise(docs):
+    mentions = find_mentions(old, "old", Matcher(detect_actors([old, new])))
+    mentions += find_mentions(new, "new", Matcher(detect_actors([old, new])))
+    me = _self_actor(mentions)
+    items += [(m.text, m.spans) for m in mentions if m.actor != me]
+embedder.encode(["warm up"])
+t = time.perf_counter(); FramingScorer(spec, embedder).scored(items); a = time.perf_counter() - t
+t = time.perf_counter(); frame_mentions(items, spec, embedder); b = time.perf_counter() - t
+import sys as s
+print(len(items), round(a, 2), round(b, 2), "spacy" in s.modules)
+"""
+
+
+def timing() -> str:
+    runs = []
+    for _ in range(2):  # the first run warms the parse and vector caches
+        out = subprocess.run([sys.executable, "-c", TIMING, str(corpus_dir())], check=True,
+                             capture_output=True, text=True, cwd=ROOT).stdout.split()
+        runs.append(out)
+    n, old, new, spacy = runs[-1]
+    return (f"warm framing of the four-NSS timeline ({n} mention sentences, 3 pairs): "
+            f"prototype scorer {old} s, role-aware model {new} s (spaCy loaded: {spacy}); "
+            f"first (cold-parse) run {runs[0][2]} s")
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--labels", type=Path, default=DATA / "labels.tsv")
+    parser.add_argument("--fit", action="store_true", help="write the shipped model")
+    parser.add_argument("--no-timing", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from concept_diff.embed import get_embedder
+    from concept_diff.shifts.framing import load_framing
+    from concept_diff.shifts.framing_model import (
+        design_matrix,
+        full_feature_names,
+        mention_data,
+        rule_probabilities,
+    )
+    from concept_diff.shifts.labelled import resolve
+
+    labels = load_labels(args.labels)
+    items = [i for i in resolve(DATA / "items.tsv", corpus_dir(), labels) if i.label]
+    spec, embedder = load_framing(), get_embedder()
+    keys = spec.keys
+    data = mention_data([(i.mention.text, i.mention.spans) for i in items], spec, embedder)
+    y = np.array([i.label for i in items], dtype=object)
+    groups = np.array([i.year for i in items])
+    named = sorted({name for row in data.features for name in row})
+    variants = {"parse": tuple(named),
+                "full": full_feature_names(named, embedder.dim, keys)}
+    matrices = {v: design_matrix(data, f, embedder) for v, f in variants.items()}
+    predictions = {
+        "prototype": [keys[i] for i in np.argmax(data.sentence_probs, axis=1)],
+        "rules": [keys[i] for i in np.argmax(rule_probabilities(data, keys), axis=1)],
+    }
+    settings = {}
+    for v in variants:
+        predictions[v], settings[v] = held_out(matrices[v], y, groups, keys)
+    print(f"{len(items)} labelled mentions; gold: {dict(sorted(Counter(y).items()))}")
+    print(f"roles: {dict(sorted(Counter(r.role for r in data.roles).items()))}")
+    report = _print_table(predictions, list(y), groups, keys)
+    print("settings chosen inside each training fold (C, class weight):", settings)
+    for v in ("full",):
+        print(f"confusion ({v}, held-out; rows gold, columns predicted):")
+        _confusion(list(y), predictions[v], keys)
+    if args.fit:
+        _fit_and_write(matrices, variants, y, groups, keys, embedder, report, args.labels)
+    if not args.no_timing:
+        print(timing())
+
+
+def _print_table(predictions, gold, groups, keys) -> dict:
+    report = {}
+    years = sorted(set(groups))
+    print(f"{'method':10} {'held out':9} {'n':>4} {'accuracy':>9} {'macro-F1':>9} {'swaps':>7}")
+    for method, pred in predictions.items():
+        rows = {}
+        for year in [*years, "all"]:
+            mask = [True] * len(gold) if year == "all" else [g == year for g in groups]
+            m = metrics([g for g, k in zip(gold, mask) if k], [p for p, k in zip(pred, mask) if k],
+                        keys)
+            rows[year] = {k: round(v, 4) for k, v in m.items()}
+            print(f"{method:10} {year:9} {m['n']:4d} {m['accuracy']:9.3f} {m['macro_f1']:9.3f} "
+                  f"{100 * m['swaps']:6.1f}%")
+        report[method] = rows
+    return report
+
+
+def _confusion(gold, pred, keys) -> None:
+    print("          " + " ".join(f"{k[:9]:>9}" for k in keys))
+    for g in keys:
+        print(f"{g[:9]:>9} " + " ".join(
+            f"{sum(a == g and b == p for a, b in zip(gold, pred)):9d}" for p in keys))
+
+
+def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels_path) -> None:
+    from concept_diff import atomic
+    from concept_diff.shifts.framing_model import LinearModel
+    from concept_diff.shifts.labelled import read_tsv
+
+    out = {"keys": keys, "embedder": embedder.name}
+    for v, x in matrices.items():
+        c, w = choose(x, y, groups, keys)
+        model, mean, scale = fit(x, y, c, w)
+        order = [list(model.classes_).index(k) for k in keys]
+        out[v] = LinearModel(tuple(keys), variants[v], mean, scale, model.coef_[order],
+                             model.intercept_[order]).to_dict()
+        out[v]["setting"] = {"C": c, "class_weight": w}
+    rows = read_tsv(labels_path)
+    agreement = None
+    if rows and "label_a" in rows[0]:
+        agreement = round(kappa([r["label_a"] for r in rows], [r["label_b"] for r in rows]), 3)
+    out["evaluation"] = {
+        "items": len(y),
+        "documents": sorted(set(groups)),
+        "kappa": agreement,
+        "held_out": {m: report[m]["all"] for m in report},
+        "per_document": {m: {g: report[m][g] for g in report[m] if g != "all"} for m in report},
+    }
+    atomic.write_text(MODEL_PATH, json.dumps(out, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    main()
+    print(f"bench took {time.perf_counter() - t0:.0f} s")
