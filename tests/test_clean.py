@@ -95,8 +95,8 @@ def test_bare_page_numbers_dropped():
 def test_letterspacing_undone_by_vocabulary_and_single_letters():
     vocab = clean.vocabulary("national security strategy " * 3)
     assert clean.undo_letterspacing("F E B R U A R Y 2 0 1 5", vocab)[0] == "FEBRUARY 2015"
-    fixed, count = clean.undo_letterspacing("NAT IONA L SECUR IT Y", vocab)
-    assert (fixed, count) == ("NATIONAL SECURITY", 1)
+    fixed, repairs = clean.undo_letterspacing("NAT IONA L SECUR IT Y", vocab)
+    assert (fixed, repairs) == ("NATIONAL SECURITY", [("NAT IONA L SECUR IT Y", "NATIONAL SECURITY")])
     assert clean.undo_letterspacing("S e p t e m b e r 2 0 0 2", vocab)[0] == "September 2002"
 
 

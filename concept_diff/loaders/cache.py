@@ -3,8 +3,8 @@
 An entry is keyed by everything the loaded Document depends on: the sha256 of the source bytes,
 the file name (format, title and date may be read from it), the caller's title/date overrides,
 the versions of the parsing libraries, and a fingerprint of the loader's own source code
-(``loaders/``, ``segment.py``, ``build.py``, ``model.py``), so an entry made by older code is never
-read. ``LOADER_VERSION`` is for changes the fingerprint cannot see.
+(``loaders/``, ``segment.py``, ``build.py``, ``model.py``) and of its word list, so an entry made
+by older code is never read. ``LOADER_VERSION`` is for changes the fingerprint cannot see.
 
 Entries are JSON (no pickle: a cache file can never run code) under
 ``<cache root>/documents/<code>-<key>.json``, the cache root shared with the embedding cache,
@@ -46,6 +46,7 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent.parent
     files = sorted((package / "loaders").glob("*.py"))
     files += [package / name for name in ("segment.py", "build.py", "model.py")]
+    files += [package / "data" / "english_words.txt"]  # the repairs' word list
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")

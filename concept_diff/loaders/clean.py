@@ -7,8 +7,10 @@ ligatures -> fused page footers -> running headers/footers -> bare page numbers 
 letter-spacing -> numbered-chapter lines -> table of contents -> paragraphs (rejoin
 hard-wrapped lines, join line-break hyphens) -> paragraphs broken by a page break.
 
-Decisions use only the document itself (its own vocabulary, what repeats in it), never a
-list of facts about a particular corpus.
+Decisions use only the document itself (its own vocabulary, what repeats in it) and a general
+English word list (``words.py``), never a list of facts about a particular corpus. No repair
+joins two pieces that are both words (see ``words.py``); every repair that changes a word is
+listed in the clean-up report (``CleanupReport.repairs``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from dataclasses import dataclass
 
 from ..model import CleanupReport
 from ..segment import BULLET, ENUMERATOR, is_heading_like, title_case_ratio
+from .spacing import fix_letterspacing, undo_letterspacing
+from .words import is_common, is_known, is_word
+
+__all__ = ["clean_text", "fix_letterspacing", "undo_letterspacing", "vocabulary"]
 
 PAGE_BREAK = "\f"  # a line of its own: where a page ended or a running line was removed
 
@@ -73,17 +79,44 @@ def fix_ligatures(text: str) -> tuple[str, int]:
     return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text), count
 
 
-_PIPE_FOR_L = re.compile(r"(?<=[A-Za-z])\|(?=[a-z])|(?<=\b[a-z])\|(?=-)")
+_PIPE_IN_WORD = re.compile(r"[A-Za-z]+(?:\|+[a-z]*)+-?")
+_PIPE_WORDS = re.compile(r"\S*\|\S*")
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.?!])(?=[A-Z][a-z])")
 
 
-def fix_ocr_glyphs(text: str) -> tuple[str, int]:
+def _pipe_for_l(match: re.Match, vocab: Counter, repairs: list[dict[str, str]]) -> str:
+    before = match.group()
+    after = before.replace("|", "l")
+    pieces = before.rstrip("-").split("|")
+    if not _reads_as_word(after, vocab) and not re.fullmatch(r"[a-z]\|-", before):
+        if "" in pieces:
+            return before  # "a||", "Sahe|": read as "l" only where that makes a word
+        if all(is_word(p, vocab) for p in pieces):
+            return before  # "yes|no": two words with a bar between them, not one word
+    repairs.append({"kind": "pipe", "before": before, "after": after})
+    return after
+
+
+def _reads_as_word(text: str, vocab: Counter) -> bool:
+    """A word, or the start of a document word cut by a line-break hyphen ("includ-")."""
+    if not text.endswith("-"):
+        return is_known(text, vocab)
+    head = text[:-1].lower()
+    return any(word.startswith(head) for word in vocab if len(word) > len(head))
+
+
+def fix_ocr_glyphs(text: str, repairs: list[dict[str, str]] | None = None) -> tuple[str, int]:
     """Two OCR slips that corrupt words, undone where nothing else can be meant:
-    "|" read for "l" inside a word ("examp|e", "a|-Qa'ida"), and a sentence glued to the next
-    ("countries.The"). Returns the text and how many repairs were made."""
-    text, pipes = _PIPE_FOR_L.subn("l", text)
+    "|" read for "l" in a word ("examp|e", "a||", "a|-Qa'ida"; never between two words), and a
+    sentence glued to the next ("countries.The"). Returns the text and how many repairs were
+    made; the "|" repairs are appended to ``repairs``."""
+    made: list[dict[str, str]] = []
+    vocab = vocabulary(_PIPE_WORDS.sub(" ", text)) if "|" in text else Counter()
+    text = _PIPE_IN_WORD.sub(lambda m: _pipe_for_l(m, vocab, made), text)
     text, glued = _GLUED_SENTENCE.subn(" ", text)
-    return text, pipes + glued
+    if repairs is not None:
+        repairs.extend(made)
+    return text, len(made) + glued
 
 
 def normalise_whitespace(text: str) -> str:
@@ -184,6 +217,8 @@ def _may_run(line: str) -> bool:
     words = line.split()
     if not words or line == PAGE_BREAK or len(line) > 100 or _PAGE_NUMBER.match(line):
         return False
+    if line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+        return False  # a Markdown table row: its rows repeat their shape, they are content
     if is_letterspaced(line):
         return True
     return len(words) <= 12 and not (len(words) >= 6 and title_case_ratio(line) < 0.5)
@@ -231,86 +266,6 @@ def drop_page_numbers(lines: list[str]) -> tuple[list[str], int]:
         else:
             out.append(line)
     return out, count
-
-
-# --- letter-spacing ----------------------------------------------------------------------
-
-
-def _segment_words(joined: str, vocab: Counter) -> list[str] | None:
-    """Split ``joined`` into the fewest known words (length >= 2), or None."""
-    lower = joined.lower()
-    best: list[list[str] | None] = [None] * (len(lower) + 1)
-    best[0] = []
-    for end in range(1, len(lower) + 1):
-        for start in range(max(0, end - 24), end - 1):
-            if best[start] is not None and vocab.get(lower[start:end], 0) > 0:
-                candidate = best[start] + [joined[start:end]]
-                if best[end] is None or len(candidate) < len(best[end]):
-                    best[end] = candidate
-    return best[len(lower)]
-
-
-def _is_fragment(token: str, vocab: Counter) -> bool:
-    if len(token) == 1:
-        return token.isalnum()
-    return token.isalnum() and len(token) <= 6 and vocab.get(token.lower(), 0) <= 1
-
-
-def _collapse_run(tokens: list[str], vocab: Counter) -> list[str] | None:
-    words = _segment_words("".join(tokens), vocab)
-    if words is not None and len(words) < len(tokens):
-        return words
-    if all(len(t) == 1 for t in tokens) and len(tokens) >= 3:  # "2 0 1 5", "S e p t"
-        return re.findall(r"\d+|[^\d]+", "".join(tokens))
-    return None
-
-
-def _longest_collapse(
-    tokens: list[str], start: int, stop: int, vocab: Counter
-) -> tuple[int, list[str] | None]:
-    """The longest run of fragments from ``start`` that reads as words once its spaces go."""
-    for end in range(stop, start + 1, -1):
-        run = tokens[start:end]
-        if sum(_is_fragment(t, vocab) for t in run) >= 2:
-            collapsed = _collapse_run(run, vocab)
-            if collapsed is not None:
-                return end, collapsed
-    return start, None
-
-
-def undo_letterspacing(line: str, vocab: Counter) -> tuple[str, int]:
-    """"F E B R U A R Y 2 0 1 5" -> "FEBRUARY 2015"; "NAT IONA L" -> "NATIONAL" (by vocabulary)."""
-    tokens = re.sub(r"\b([A-Za-z]) \.", r"\1.", line).split(" ")
-    out: list[str] = []
-    fixed = 0
-    i = 0
-    while i < len(tokens):
-        j = i
-        while j < len(tokens) and (
-            _is_fragment(tokens[j], vocab) or (len(tokens[j]) <= 3 and tokens[j].isalpha())
-        ):
-            j += 1
-        end, collapsed = _longest_collapse(tokens, i, j, vocab)
-        if collapsed:
-            out.extend(collapsed)
-            fixed += 1
-            i = end
-            continue
-        out.append(tokens[i])
-        i += 1
-    return (" ".join(out), fixed) if fixed else (line, 0)
-
-
-def fix_letterspacing(lines: list[str], vocab: Counter) -> tuple[list[str], int]:
-    out, total = [], 0
-    for line in lines:
-        tokens = line.split()
-        fragments = sum(_is_fragment(t, vocab) for t in tokens)
-        if fragments >= 3 or (tokens and fragments >= 2 and fragments >= len(tokens) / 3):
-            line, fixed = undo_letterspacing(line, vocab)
-            total += fixed
-        out.append(line)
-    return out, total
 
 
 # --- chapter numbers and table of contents -----------------------------------------------
@@ -419,8 +374,10 @@ class Paragraph:
 def join_hyphenated(left: str, right: str, vocab: Counter) -> tuple[str, bool]:
     """Join ``left`` (ending "concen-") and ``right`` ("trations ..."): drop or keep the hyphen.
 
-    The hyphen goes when the joined word occurs in the document or a part is not a word by
-    itself; it stays when the hyphenated compound occurs ("self-defense") or both parts are words.
+    The hyphen goes when the joined word occurs in the document ("with-out" -> "without") or a
+    part is not a word by itself ("concen"); it stays when the hyphenated compound occurs
+    ("self-defense"), the second part is capitalised ("sub-Saharan"), or both parts are words
+    and the joined form is neither the document's nor a common English word ("long-term").
     """
     head, tail = _HYPHEN_END.search(left), _LEADING_WORD.match(right)
     if not head or not tail:
@@ -430,8 +387,7 @@ def join_hyphenated(left: str, right: str, vocab: Counter) -> tuple[str, bool]:
     compound = f"{a}-{b}".lower()
     if vocab.get(compound, 0) > vocab.get(joined, 0) or b[0].isupper():
         return f"{left}{right}", False
-    # a "word by itself" recurs; one stray OCR "ing" does not make a word
-    if vocab.get(joined, 0) or vocab.get(a.lower(), 0) < 2 or vocab.get(b.lower(), 0) < 2:
+    if is_common(joined, vocab) or not is_word(a, vocab) or not is_word(b, vocab):
         return f"{left[:-1]}{right}", True
     return f"{left}{right}", False
 
@@ -465,10 +421,16 @@ def _starts_new_paragraph(a: str, b: str, width: float | None, by_blank_lines: b
     return False
 
 
-def _join(left: str, right: str, vocab: Counter) -> tuple[str, bool]:
-    if _HYPHEN_END.search(left) and not left.endswith(" -"):
-        return join_hyphenated(left, right, vocab)
-    return f"{left} {right}", False
+def _join(left: str, right: str, vocab: Counter, report: CleanupReport) -> str:
+    """``left`` and ``right`` as one paragraph; a line-break hyphen joined is counted."""
+    if not _HYPHEN_END.search(left) or left.endswith(" -"):
+        return f"{left} {right}"
+    text, joined = join_hyphenated(left, right, vocab)
+    if joined:
+        a, b = _HYPHEN_END.search(left).group(1), _LEADING_WORD.match(right).group(1)
+        report.hyphen_joins += 1
+        report.repairs.append({"kind": "hyphen", "before": f"{a}-{b}", "after": a + b})
+    return text
 
 
 def rejoin_lines(
@@ -500,9 +462,8 @@ def rejoin_lines(
                 first = False
                 continue
             previous = line
-            text, dehyphenated = _join(text, line, vocab)
+            text = _join(text, line, vocab, report)
             report.rejoined_lines += 1
-            report.hyphen_joins += dehyphenated
         paragraphs.append(Paragraph(text, broke and first))
     return paragraphs
 
@@ -526,17 +487,38 @@ def _continues(a: Paragraph, b: Paragraph) -> bool:
     )
 
 
+def _interrupting_header(before: Paragraph, line: Paragraph, after: Paragraph) -> bool:
+    """Is ``line`` a short heading-like line standing between two halves of one sentence?"""
+    left = before.text
+    return (
+        not ends_sentence(left)
+        and not is_heading_like(left)
+        and len(left.split()) >= 6
+        and is_heading_like(line.text)
+        and len(line.text.split()) <= 12
+        and bool(_CONTINUATION.match(after.text))
+    )
+
+
 def join_broken_paragraphs(
     paragraphs: list[Paragraph], vocab: Counter, report: CleanupReport
 ) -> list[str]:
-    """Join paragraphs cut mid-sentence by a page break or a stray blank line."""
+    """Join paragraphs cut mid-sentence by a page break or a stray blank line.
+
+    A lone heading-like line inside a sentence ("drive the inclu-" | "III. PROSPERITY" |
+    "sive economic growth") is a page header: it is dropped and counted as one.
+    """
     out: list[Paragraph] = []
-    for para in paragraphs:
+    for i, para in enumerate(paragraphs):
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        if out and following and _interrupting_header(out[-1], para, following):
+            counts = report.header_footer_counts
+            counts[para.text] = counts.get(para.text, 0) + 1
+            continue
         if out and _continues(out[-1], para):
-            text, dehyphenated = _join(out[-1].text, para.text, vocab)
+            text = _join(out[-1].text, para.text, vocab, report)
             out[-1] = Paragraph(text, out[-1].after_page_break)
             report.rejoined_lines += 1
-            report.hyphen_joins += dehyphenated
         else:
             out.append(para)
     return [p.text for p in out]
@@ -549,19 +531,24 @@ def clean_text(text: str) -> tuple[list[str], CleanupReport]:
     """Raw extracted text -> clean paragraphs (headings still in place) and what was done."""
     report = CleanupReport()
     text, report.ligatures = fix_ligatures(normalise_whitespace(text))
-    text, report.ocr_repairs = fix_ocr_glyphs(text)
+    text, report.ocr_repairs = fix_ocr_glyphs(text, report.repairs)
     lines = text.split("\n")
     lines, fused = drop_fused_footers(lines)
     lines, running = drop_running_lines(lines)
     lines, report.page_numbers = drop_page_numbers(lines)
-    counts = fused + running
-    report.header_footer_counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    report.headers_footers = list(report.header_footer_counts)
-    report.header_footer_lines = sum(counts.values())
+    report.header_footer_counts = dict(fused + running)
     vocab = vocabulary("\n".join(lines))
-    lines, report.letterspaced = fix_letterspacing(lines, vocab)
+    lines, spaced = fix_letterspacing(lines, vocab)
+    report.letterspaced = len(spaced)
+    report.repairs.extend(
+        {"kind": "letterspacing", "before": before, "after": after} for before, after in spaced
+    )
     lines, numerals = merge_numeral_lines(lines)
     lines, toc = drop_toc(lines)
     report.toc_lines = numerals + toc
-    paragraphs = rejoin_lines(lines, vocab, report)
-    return join_broken_paragraphs(paragraphs, vocab, report), report
+    paragraphs = join_broken_paragraphs(rejoin_lines(lines, vocab, report), vocab, report)
+    counts = report.header_footer_counts
+    report.header_footer_counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    report.headers_footers = list(report.header_footer_counts)
+    report.header_footer_lines = sum(counts.values())
+    return paragraphs, report
