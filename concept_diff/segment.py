@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,7 +146,85 @@ def segment_units(units: Iterable[Unit]) -> list[Block]:
     return blocks
 
 
-# --- title and date ----------------------------------------------------------------------
+# --- cover, title and date ---------------------------------------------------------------
+
+_LOWER = re.compile(r"[a-z]")
+
+
+def _has_english_word(text: str) -> bool:
+    from .loaders.words import english_words  # loaders import this module
+
+    return any(len(w) >= 3 and w.lower() in english_words() for w in re.findall("[A-Za-z]+", text))
+
+
+def _cover_block(block: Block, first_level: int | None) -> bool:
+    if block.kind == "passage":  # cover debris: a scrap of capitals or of no word ("NA’.")
+        return len(block.text.split()) <= 3 and not (
+            _LOWER.search(block.text) and _has_english_word(block.text)
+        )
+    if ENUMERATOR.match(block.text):
+        return False  # "I. Introduction": the body has begun
+    if len(block.text.split()) <= 3 and not _has_english_word(block.text):
+        return True  # "Wsxasri‘": a scrap, whatever level it was given
+    return first_level is None or block.level <= first_level
+
+
+def mark_cover(blocks: Sequence[Block], *, trust_headings: bool = False) -> list[Block]:
+    """The title page kept out of the sections: its blocks become ``cover`` blocks.
+
+    The cover is what comes before the first passage of prose, a numbered heading or a
+    sub-heading of the first heading: title lines, dates, a letterhead ("THE WHITE HOUSE"),
+    scraps of capitals or of no English word (a signature read as "x Wsxasri"). A lone
+    one-word heading ("Introduction") is a section, not a cover. ``trust_headings``: headings
+    came from markup (HTML, Word styles), so the title is the first and the rest are sections.
+    """
+    end, first_level = 0, None
+    while end < len(blocks) and _cover_block(blocks[end], first_level):
+        if trust_headings and first_level is not None:
+            break
+        if blocks[end].kind == "heading" and first_level is None:
+            first_level = blocks[end].level
+        end += 1
+    if end == len(blocks) or first_level is None:
+        return list(blocks)  # no heading in it, or nothing after it: no cover to set aside
+    words = sum(len(_WORD.findall(b.text)) for b in blocks[:end] if b.kind == "heading")
+    if words < 2:
+        return list(blocks)
+    return [Block("cover", b.text) for b in blocks[:end]] + list(blocks[end:])
+
+
+_MINOR = frozenset(  # English words a title writes in small letters
+    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
+     "or", "the", "to", "with"]
+)
+_ROMAN_NUMERAL = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z’'.]*")
+
+
+def title_case(title: str, prose: str) -> str:
+    """A title in capitals as the document's prose writes its words ("NATIONAL SECURITY
+    STRATEGY" -> "National Security Strategy"); acronyms the prose keeps in capitals (NATO),
+    dotted ones (U.S.) and roman numerals stay. A title with small letters is left alone."""
+    if _LOWER.search(title) or not re.search(r"[A-Z]{2}", title):
+        return title
+    capitals = Counter(w for w in _TITLE_WORD.findall(prose) if len(w) > 1 and w.isupper())
+    others = Counter(w.upper() for w in _TITLE_WORD.findall(prose) if not w.isupper())
+    position = 0
+
+    def recase(match: re.Match) -> str:
+        nonlocal position
+        word = match.group()
+        position += 1
+        if "." in word.rstrip(".") or _ROMAN_NUMERAL.match(word):
+            return word  # U.S., II
+        if capitals[word] > others[word] or (not others[word] and not re.search("[AEIOUY]", word)):
+            return word  # NATO in the prose, or no vowel to say it by (NSC)
+        lower = word.lower()
+        if position > 1 and lower in _MINOR:
+            return lower
+        return lower[:1].upper() + lower[1:]
+
+    return _TITLE_WORD.sub(recase, title)
 
 
 def _date_span(text: str) -> re.Match | None:

@@ -30,13 +30,13 @@ def test_inspect_text_and_json_agree(tmp_path):
     path = tmp_path / "2030-acme-strategy.txt"
     path.write_text(DOC, encoding="utf-8")
     data = json.loads(inspect_path(path, passages=True, as_json=True))
-    assert data["title"] == "ACME STRATEGY 2030" and data["date"] == "2030"
-    assert (data["passages"], data["sections"], data["sentences"]) == (3, 3, 5)
+    assert data["title"] == "Acme Strategy 2030" and data["date"] == "2030"
+    assert (data["passages"], data["sections"], data["sentences"]) == (3, 2, 5)
     assert [p["label"] for p in data["passage_list"]] == ["1", "2", "3"]
     assert data["passage_list"][2]["section"] == "II. Answers"
     assert data["passage_list"][0]["first_words"].startswith("The alliance faces new threats")
     text = inspect_path(path, passages=True)
-    assert "title:     ACME STRATEGY 2030" in text
+    assert "title:     Acme Strategy 2030" in text
     assert f"words:     {data['words']}" in text
     assert "passages:  3" in text and "sentences: 5" in text
     assert "p3" in text and "[3]" in text and "§ II. Answers" in text

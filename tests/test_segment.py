@@ -42,12 +42,13 @@ def test_numbered_paragraphs_keep_their_numbers_as_labels():
         assert passage.text.startswith("The Alliance will act")
         assert not re.match(r"^\d+\.?$", passage.sentences[0].text)
         assert len(passage.sentences) == 2
-    assert [s.heading for s in doc.sections][1:] == [
+    assert [s.heading for s in doc.sections] == [  # the title is the cover, not a section
         "I. Introduction", "II. The Security Environment", "III. Core Tasks",
         "IV. Partnerships", "V. Outlook",
     ]
     assert doc.passage("p11").section == "II. The Security Environment"
-    assert doc.title == "ALLIANCE STRATEGIC CONCEPT 2040"
+    assert doc.title == "Alliance Strategic Concept 2040"  # capitals shown in title case
+    assert doc.cleanup.cover == ["ALLIANCE STRATEGIC CONCEPT 2040"]
     assert doc.date == "2040"
 
 
@@ -113,3 +114,46 @@ def test_dates_from_names_and_cover_text():
     assert date_from_path("strategy.txt") is None
     assert date_from_text("The National Security Strategy\nSeptember 2002\n\nText") == "2002-09"
     assert date_from_text("THE WHITE HOUSE, March 16, 2006") == "2006-03-16"
+
+
+def test_title_in_capitals_is_shown_in_title_case_keeping_acronyms():
+    from concept_diff.segment import title_case
+
+    prose = "NATO and the U.S. act. The strategy of the alliance. Nato is rare."
+    assert title_case("NATIONAL SECURITY STRATEGY", prose) == "National Security Strategy"
+    assert title_case("NATO 2022 STRATEGIC CONCEPT", prose + " NATO") == "NATO 2022 Strategic Concept"
+    assert title_case("THE U.S. STRATEGY FOR THE ARCTIC", prose) == "The U.S. Strategy for the Arctic"
+    assert title_case("PART II OF THE CIVIL PLAN", prose) == "Part II of the Civil Plan"
+    assert title_case("The Alliance’s Strategy", prose) == "The Alliance’s Strategy"
+
+
+def test_cover_is_not_a_section():
+    doc = load_text(
+        "F E B R U A R Y 2 0 4 0 ACME STRATEGY\n\nTHE HOUSE\n\nNA’.\n\n"
+        "Today we set out our strategy for a safer world and the means to reach it.\n\n"
+        "I. Introduction\n\nThe alliance faces new threats from many directions.\n"
+    )
+    assert doc.title == "Acme Strategy"
+    assert [s.heading for s in doc.sections] == ["I. Introduction"]
+    assert doc.passages[0].section is None and doc.passages[0].text.startswith("Today")
+    assert doc.cleanup.cover == ["FEBRUARY 2040 ACME STRATEGY", "THE HOUSE", "NA’."]
+    assert "THE HOUSE" in doc.text  # set aside, not deleted
+
+
+def test_a_lone_first_heading_word_stays_a_section():
+    doc = load_text("Introduction\n\nThe alliance faces new threats from many directions.\n")
+    assert [s.heading for s in doc.sections] == ["Introduction"]
+
+
+@pytest.mark.corpus
+def test_nss_covers_and_titles(nss_files):
+    from concept_diff.loaders import load_document
+
+    nss_docs = {year: load_document(path) for year, path in nss_files.items()}
+    for year, doc in nss_docs.items():
+        assert doc.title.lower().startswith(("the national security strategy", "national security"))
+        assert not doc.title.isupper(), year
+        assert doc.passages[0].section is None, year
+        assert doc.cleanup.cover, year
+        assert not any(year in s.heading and "STRATEGY" in s.heading for s in doc.sections), year
+    assert nss_docs["2015"].sections[0].heading == "I. Introduction"

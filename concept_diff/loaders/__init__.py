@@ -17,7 +17,9 @@ from ..segment import (
     Unit,
     date_from_path,
     date_from_text,
+    mark_cover,
     segment_units,
+    title_case,
     title_from_blocks,
     title_from_path,
 )
@@ -141,11 +143,12 @@ def _assemble(
         raise InputError("no readable text (nothing left after clean-up)", source)
     clean = "\n".join(block.text for block in blocks)
     trust = fmt in ("html", "docx")
-    title = (
-        title
-        or title_from_blocks(blocks, vocabulary(clean), trust_headings=trust)
-        or title_from_path(source)
-    )
+    if not title:
+        prose = "\n".join(block.text for block in blocks if block.kind == "passage")
+        found = title_from_blocks(blocks, vocabulary(clean), trust_headings=trust)
+        title = title_case(found, prose) if found else title_from_path(source)
+    blocks = mark_cover(blocks, trust_headings=trust)
+    report.cover = [block.text for block in blocks if block.kind == "cover"]
     date = date or date_from_path(source) or date_from_text(raw)
     return build_document(
         blocks,
