@@ -80,7 +80,7 @@ def inspect(
         ),
     ],
     passages: Annotated[
-        bool, typer.Option("--passages", help="List passages with their ids and labels.")
+        bool, typer.Option("--passages", help="List passages with their ids and labels (with --json: each passage's full text).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the same as JSON.")] = False,
 ) -> None:

@@ -1,14 +1,22 @@
-"""`concept-diff inspect`: what was loaded from a file or a corpus folder, as text or JSON."""
+"""`concept-diff inspect`: what was loaded from a file or a corpus folder, as text or JSON.
+
+The JSON of one document (``summary``) is one object; of a corpus, ``{"corpus", "documents":
+[...]}``. With ``--passages`` each document carries ``passage_list``: one object per passage,
+``{id, label, section, start, end, words, sentences, text}`` with the passage's full text, so
+``pandas.DataFrame(doc["passage_list"])`` is a table of the document (README: "inspect JSON").
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from .errors import InputError
 from .model import Document
 
 _FIRST_WORDS = 12
+_REPAIRS_SHOWN = 8
 
 
 def inspect_path(path: str | Path, *, passages: bool = False, as_json: bool = False) -> str:
@@ -78,9 +86,11 @@ def summary(document: Document, passages: bool = False) -> dict:
                 "id": p.id,
                 "label": p.label,
                 "section": p.section,
+                "start": p.start,
+                "end": p.end,
                 "words": p.words,
                 "sentences": len(p.sentences),
-                "first_words": first_words(p.text),
+                "text": p.text,
             }
             for p in document.passages
         ]
@@ -124,6 +134,17 @@ def _cleanup_lines(document: Document) -> list[str]:
     lines.append(f"    letter-spaced runs closed: {report.letterspaced}")
     lines.append(f"    hard-wrapped lines rejoined: {report.rejoined_lines}")
     lines.append(f"    OCR slips repaired:    {report.ocr_repairs}")
+    if report.cover:
+        lines.append(f"    cover (title page, in no section): {' | '.join(report.cover)[:120]}")
+    if report.repairs:
+        kinds = Counter(repair["kind"] for repair in report.repairs)
+        lines.append("    words repaired: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        lines.extend(
+            f"      {r['kind']:<13} {r['before']!r} -> {r['after']!r}"
+            for r in report.repairs[:_REPAIRS_SHOWN]
+        )
+        if len(report.repairs) > _REPAIRS_SHOWN:
+            lines.append(f"      … {len(report.repairs) - _REPAIRS_SHOWN} more (--json lists all)")
     return lines
 
 

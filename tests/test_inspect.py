@@ -34,7 +34,9 @@ def test_inspect_text_and_json_agree(tmp_path):
     assert (data["passages"], data["sections"], data["sentences"]) == (3, 2, 5)
     assert [p["label"] for p in data["passage_list"]] == ["1", "2", "3"]
     assert data["passage_list"][2]["section"] == "II. Answers"
-    assert data["passage_list"][0]["first_words"].startswith("The alliance faces new threats")
+    assert data["passage_list"][0]["text"] == (
+        "The alliance faces new threats from many directions. It must adapt."
+    )
     text = inspect_path(path, passages=True)
     assert "title:     Acme Strategy 2030" in text
     assert f"words:     {data['words']}" in text
@@ -85,3 +87,24 @@ def test_help_is_fast_and_imports_nothing_heavy():
     )
     print(f"concept-diff --help: {time.perf_counter() - start:.2f}s")
     assert result.returncode == 0 and "inspect" in result.stdout
+
+
+def test_inspect_json_passages_load_into_pandas_with_full_text(tmp_path):
+    import pandas as pd
+
+    from concept_diff.loaders import load_document
+
+    for name in ("2030-acme-strategy.txt", "2040-acme-strategy.txt"):
+        (tmp_path / name).write_text(DOC.replace("2030", name[:4]), encoding="utf-8")
+    result = CliRunner().invoke(app, ["inspect", str(tmp_path), "--json", "--passages"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    frame = pd.json_normalize(data["documents"], "passage_list", ["source", "title", "date"])
+    assert list(frame.columns[:8]) == [
+        "id", "label", "section", "start", "end", "words", "sentences", "text"
+    ]
+    assert len(frame) == 6 and set(frame["date"]) == {"2030", "2040"}
+    document = load_document(tmp_path / "2040-acme-strategy.txt")
+    one = pd.DataFrame(data["documents"][1]["passage_list"])
+    assert one["text"].tolist() == [p.text for p in document.passages]
+    assert all(document.text[a:b] == t for a, b, t in zip(one["start"], one["end"], one["text"]))
