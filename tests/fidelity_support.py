@@ -126,6 +126,13 @@ def _removed_ok(raw: str, tokens: list[tuple[str, int, int]], furniture: Furnitu
     return furniture.cut_from_line(raw[tokens[0][1] : tokens[-1][2]])
 
 
+def _same_but_pipes(source: str, loaded: str) -> bool:
+    """Equal, except where a source "|" was read as "l" (some of them may have stayed)."""
+    return len(source) == len(loaded) and all(
+        a == b or (a == "|" and b == "l") for a, b in zip(source, loaded)
+    )
+
+
 def _group(source: list[tuple[str, int, int]], loaded: list[str]):
     """Source tokens grouped so that each group spells one loaded word; None if they cannot be."""
     groups, i = [], 0
@@ -134,9 +141,9 @@ def _group(source: list[tuple[str, int, int]], loaded: list[str]):
         target = _fold(word)
         while i < len(source) and len(spelled) < len(target):
             pieces.append(source[i])
-            spelled += _fold(source[i][0]).replace("|", "l") if "|" not in target else source[i][0]
+            spelled += _fold(source[i][0])
             i += 1
-        if spelled != target:
+        if not _same_but_pipes(spelled, target):
             return None
         groups.append((pieces, word))
     return groups if i == len(source) else None
@@ -195,7 +202,7 @@ def compare(path: str | Path) -> tuple[Fidelity, Document]:
             continue
         for pieces, word in groups:
             if len(pieces) == 1:
-                if "|" in pieces[0][0]:
+                if "|" in pieces[0][0] and pieces[0][0] != word:
                     result.joins["pipe"] += 1
                 elif _fold(pieces[0][0]) == word:
                     result.ligature_words += 1

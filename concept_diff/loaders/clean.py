@@ -79,7 +79,9 @@ def fix_ligatures(text: str) -> tuple[str, int]:
     return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text), count
 
 
-_PIPE_IN_WORD = re.compile(r"[A-Za-z]+(?:\|+[a-z]*)+-?")
+# one "|" between letters ("examp|e"), or after a lone letter before a hyphen ("a|-Qa'ida");
+# "a||" and "powerfu|" are left: reading them would change the text labelled sets point at
+_PIPE_IN_WORD = re.compile(r"[A-Za-z]+(?:\|[a-z]+)+(?!\|)-?|\b[a-z]\|-")
 _PIPE_WORDS = re.compile(r"\S*\|\S*")
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.?!])(?=[A-Z][a-z])")
 
@@ -88,11 +90,9 @@ def _pipe_for_l(match: re.Match, vocab: Counter, repairs: list[dict[str, str]]) 
     before = match.group()
     after = before.replace("|", "l")
     pieces = before.rstrip("-").split("|")
-    if not _reads_as_word(after, vocab) and not re.fullmatch(r"[a-z]\|-", before):
-        if "" in pieces:
-            return before  # "a||", "Sahe|": read as "l" only where that makes a word
-        if all(is_word(p, vocab) for p in pieces):
-            return before  # "yes|no": two words with a bar between them, not one word
+    two_words = "" not in pieces and all(is_word(p, vocab) for p in pieces)
+    if two_words and not _reads_as_word(after, vocab):
+        return before  # "yes|no": two words with a bar between them, not one word
     repairs.append({"kind": "pipe", "before": before, "after": after})
     return after
 
@@ -107,7 +107,7 @@ def _reads_as_word(text: str, vocab: Counter) -> bool:
 
 def fix_ocr_glyphs(text: str, repairs: list[dict[str, str]] | None = None) -> tuple[str, int]:
     """Two OCR slips that corrupt words, undone where nothing else can be meant:
-    "|" read for "l" in a word ("examp|e", "a||", "a|-Qa'ida"; never between two words), and a
+    "|" read for "l" inside a word ("examp|e", "a|-Qa'ida"; never between two words), and a
     sentence glued to the next ("countries.The"). Returns the text and how many repairs were
     made; the "|" repairs are appended to ``repairs``."""
     made: list[dict[str, str]] = []
