@@ -222,6 +222,9 @@ def joins_of_two_words(result: Fidelity, document: Document) -> list[str]:
     from concept_diff.loaders.clean import vocabulary
 
     vocab = vocabulary(document.text)
+    # the joined form must occur besides the joins that made it
+    made = Counter(w.lower() for w, _p, _b, kinds in result.join_examples if "hyphen" in kinds)
+    elsewhere = Counter({w: n - made[w] for w, n in vocab.items()})
     bad = []
     for word, pieces, before, kinds in result.join_examples:
         clean = [p.replace("|", "") for p in pieces]
@@ -229,7 +232,7 @@ def joins_of_two_words(result: Fidelity, document: Document) -> list[str]:
             continue  # a spaced-out row of letters ("F E B")
         if not all(is_word(p, vocab) for p in clean):
             continue
-        if kinds == {"hyphen"} and is_common(word, vocab):
+        if kinds == {"hyphen"} and is_common(word, +elsewhere):
             continue
         if "pipe" in kinds and len(pieces) == 1:
             continue
