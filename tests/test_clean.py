@@ -218,3 +218,35 @@ def test_no_pipe_inside_words_on_nss(nss_files):
         doc = load_document(path, use_cache=False)
         assert not re.search(r"[a-z]\|[a-z]", doc.text), path.name
         assert not re.search(r"\b[a-z]{3,}\.[A-Z][a-z]{2,}\b", doc.text), path.name
+
+
+def test_capitalised_copy_of_a_heading_is_a_page_header():
+    lines = [
+        "I. Overview of the Strategy",
+        "",
+        "The alliance has kept the peace for seventy years.",
+        "",
+        "I. OVERVIEW OF THE STRATEGY",
+        "",
+        "It will go on keeping it.",
+        "",
+        "II. GROWTH",  # capitals with no small-letter twin: a heading, kept
+    ]
+    out, found = clean.drop_capitalised_copies(lines)
+    assert found == Counter({"I. OVERVIEW OF THE STRATEGY": 1})
+    assert out[0] == "I. Overview of the Strategy" and out[4] == clean.PAGE_BREAK
+    assert out[-1] == "II. GROWTH"
+
+
+def test_lone_heading_inside_a_sentence_is_dropped_as_a_page_header():
+    text = (
+        "In addition to securing our interests, we must drive the inclu-\n\n"
+        "III. PROSPERITY\n\n"
+        "sive economic growth that creates demand for exports.\n\n"
+        "III. Prosperity\n\n"
+        "Prosperity is a goal.\n"
+    )
+    paragraphs, report = clean.clean_text(text)
+    assert paragraphs[0].endswith("drive the inclusive economic growth that creates demand for exports.")
+    assert paragraphs[1] == "III. Prosperity"
+    assert report.header_footer_counts == {"III. PROSPERITY": 1}

@@ -47,6 +47,7 @@ _ROMAN_ONLY = re.compile(r"^\s*[IVXLC]{1,6}\.\s*$")
 _CONTINUATION = re.compile(r"^[a-z][a-z’'\-]*(?![.)])\b")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _LEADING_WORD = re.compile(r"^([A-Za-z]+)(.*)$", re.DOTALL)
+_LOWER = re.compile("[a-z]")
 
 
 def ends_sentence(text: str) -> bool:
@@ -362,6 +363,39 @@ def drop_toc(lines: list[str]) -> tuple[list[str], list[str]]:
     return kept, [lines[i].strip() for i in sorted(toc)]
 
 
+def _letters(line: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "", line.upper())
+
+
+def drop_capitalised_copies(lines: list[str]) -> tuple[list[str], Counter]:
+    """Drop a heading repeated in capitals where the document writes it in small letters.
+
+    A page header often repeats the chapter title in capitals ("I. OVERVIEW OF NATIONAL
+    SECURITY STRATEGY" over the chapter "I. Overview of National Security Strategy"); left in,
+    it would open a second section of the same name. Run after the contents are dropped, so a
+    contents entry never counts as the heading.
+    """
+    headings = {
+        _letters(line) for line in lines if _LOWER.search(line) and is_heading_like(line)
+    }
+    found: Counter = Counter()
+    out = []
+    for line in lines:
+        text = line.strip()
+        key = _letters(text)
+        if (
+            key in headings
+            and len(key) >= 6
+            and not _LOWER.search(text)
+            and (is_heading_like(text) or is_letterspaced(text))
+        ):
+            found[text] += 1
+            out.append(PAGE_BREAK)
+        else:
+            out.append(line)
+    return out, found
+
+
 # --- paragraphs --------------------------------------------------------------------------
 
 
@@ -546,6 +580,10 @@ def clean_text(text: str) -> tuple[list[str], CleanupReport]:
     lines, numerals = merge_numeral_lines(lines)
     lines, toc = drop_toc(lines)
     report.toc_lines = numerals + toc
+    lines, copies = drop_capitalised_copies(lines)
+    report.header_footer_counts.update(
+        (key, report.header_footer_counts.get(key, 0) + n) for key, n in copies.items()
+    )
     paragraphs = join_broken_paragraphs(rejoin_lines(lines, vocab, report), vocab, report)
     counts = report.header_footer_counts
     report.header_footer_counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
