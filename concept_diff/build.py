@@ -19,7 +19,7 @@ from .model import CleanupReport, Document, Passage, Section, Sentence
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading", "passage" or "cover" (title-page text: in no section or passage)
+    kind: str  # "heading", "passage", or "cover"/"dateline" (text in no section or passage)
     text: str
     level: int = 1  # headings only
     label: str | None = None  # passages only: the document's own number, e.g. "12"
@@ -116,8 +116,8 @@ def build_document(
         start, end = offset, offset + len(text)
         parts.append(text)
         offset = end
-        if block.kind == "cover":
-            continue  # title-page text: kept in the text, in no section and no passage
+        if block.kind not in ("heading", "passage"):
+            continue  # "cover", "dateline": kept in the text, in no section and no passage
         if block.kind == "heading":
             section = Section(heading=text, level=block.level, start=start)
             sections.append(section)

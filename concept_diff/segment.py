@@ -177,6 +177,7 @@ def mark_cover(blocks: Sequence[Block], *, trust_headings: bool = False) -> list
     scraps of capitals or of no English word (a signature read as "x Wsxasri"). A lone
     one-word heading ("Introduction") is a section, not a cover. ``trust_headings``: headings
     came from markup (HTML, Word styles), so the title is the first and the rest are sections.
+    Later headings that are only a dateline become ``dateline`` blocks, in no section either.
     """
     end, first_level = 0, None
     while end < len(blocks) and _cover_block(blocks[end], first_level):
@@ -186,11 +187,20 @@ def mark_cover(blocks: Sequence[Block], *, trust_headings: bool = False) -> list
             first_level = blocks[end].level
         end += 1
     if end == len(blocks) or first_level is None:
-        return list(blocks)  # no heading in it, or nothing after it: no cover to set aside
-    words = sum(len(_WORD.findall(b.text)) for b in blocks[:end] if b.kind == "heading")
-    if words < 2:
-        return list(blocks)
-    return [Block("cover", b.text) for b in blocks[:end]] + list(blocks[end:])
+        end = 0  # no heading in it, or nothing after it: no cover to set aside
+    elif sum(len(_WORD.findall(b.text)) for b in blocks[:end] if b.kind == "heading") < 2:
+        end = 0
+    body = [Block("dateline", b.text) if _is_dateline(b) else b for b in blocks[end:]]
+    return [Block("cover", b.text) for b in blocks[:end]] + body
+
+
+def _is_dateline(block: Block) -> bool:
+    """A heading that is a date, or a date with a few words in capitals ("September 14, 2001",
+    "THE WHITE HOUSE, September 17, 2002"): a letter's or a quotation's dateline, no section."""
+    if block.kind != "heading" or not _MONTH_DATE.search(block.text):
+        return False
+    rest = _MONTH_DATE.sub(" ", block.text)
+    return not _LOWER.search(rest) and len(_WORD.findall(rest)) <= 4
 
 
 _MINOR = frozenset(  # English words a title writes in small letters

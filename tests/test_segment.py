@@ -157,3 +157,19 @@ def test_nss_covers_and_titles(nss_files):
         assert doc.cleanup.cover, year
         assert not any(year in s.heading and "STRATEGY" in s.heading for s in doc.sections), year
     assert nss_docs["2015"].sections[0].heading == "I. Introduction"
+
+
+def test_a_dateline_is_no_section():
+    doc = load_text(
+        "II. Alliances\n\n"
+        "“We will answer these attacks and the world will see it, whatever it costs us.”\n\n"
+        "Washington, D.C. (The National Cathedral)\n\n"
+        "September 14, 2001\n\n"
+        "We will work with our regional partners to isolate the terrorists and their friends.\n\n"
+        "The Attacks of September 11, 2001\n\n"
+        "The attacks changed the way this country sees its own security and its partners.\n"
+    )
+    sections = [s.heading for s in doc.sections]
+    assert sections == ["II. Alliances", "The Attacks of September 11, 2001"]
+    assert doc.passages[-2].section == "II. Alliances"
+    assert "September 14, 2001" in doc.text  # kept in the text, in no section
