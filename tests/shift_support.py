@@ -82,3 +82,13 @@ def real_embedder():
     except ImportError:
         return MemoEmbedder(_MiniLM())
     return MemoEmbedder(get_embedder())
+
+
+def analysed_pairs(nss_files: dict, pairs) -> dict:
+    """{(old year, new year): Shifts} of the NSS texts, one shared embedder."""
+    from concept_diff.shifts import analyse
+
+    years = {year for pair in pairs for year in pair}
+    docs = {year: load_version(nss_files[year], year) for year in years}
+    embedder = real_embedder()
+    return {(o, n): analyse(docs[o], docs[n], embedder=embedder) for o, n in pairs}

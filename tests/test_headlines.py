@@ -16,6 +16,7 @@ OLD = {
         "We will deepen our cooperation with Valdoria on trade, energy and research.",
         "Valdoria joined our coalition and shares our commitment to open markets.",
         "Our alliance with Valdoria has never been stronger, and we welcome its support.",
+        "Our officers train beside Valdoria at the joint centre, a partnership we value.",
     ],
     "Regional outlook": [
         "Ostravia faces a humanitarian crisis as floods displace thousands of families.",
@@ -33,6 +34,7 @@ NEW = {
         "We will deter Valdoria's aggression and impose sanctions until its troops withdraw.",
         "Valdoria is now a hostile power that threatens our allies with missiles.",
         "We will defeat any attempt by Valdoria to blockade the northern sea lanes.",
+        "Warships sent by Valdoria threaten our shipping and menace the coastal towns.",
         "Drone incursions from the north are increasing. Drone incursions damaged a radar site.",
         "Drone incursions are now a weekly event. Drone incursions also hit a ferry.",
     ],
@@ -71,7 +73,8 @@ def by_kind(shifts, kind: str) -> dict[str, dict]:
 @pytest.mark.model
 def test_controlled_framing_shift_is_found(shifts):
     valdoria = shifts.actor("Valdoria")
-    assert (valdoria["old_mentions"], valdoria["new_mentions"]) == (4, 4)
+    # Five sentences a side: a framing headline needs five (headlines.FRAMING_MIN_SENTENCES).
+    assert (valdoria["old_mentions"], valdoria["new_mentions"]) == (5, 5)
     assert valdoria["old_dominant"] == "partner" and valdoria["new_dominant"] == "threat"
     assert valdoria["shift"] > 0.7
     headline = by_kind(shifts, "framing_shift")["Valdoria"]
@@ -108,7 +111,7 @@ def test_every_quote_is_exact_text_of_its_passage(shifts):
     for item in items:
         assert item["quote"] in docs[item["version"]].passage(item["passage"]).text
     mentions = shifts.mentions("Valdoria")
-    assert len(mentions) == 8
+    assert len(mentions) == 10
     for row in mentions.itertuples():
         assert row.quote in docs[row.version].passage(row.passage).text
 

@@ -38,9 +38,9 @@ from .names import (
     scan,
 )
 from .text import fold_apostrophes, iter_sentences
+from .variants import acronym_definitions
 
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
-_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,7 @@ def _expansion(before: str, acronym: str) -> str | None:
 
 def acronym_actors(docs: Iterable[Document]) -> list[Actor]:
     """Organisations defined in the text as "Long Form (ACRONYM)"."""
-    found: dict[str, str] = {}
-    for doc in docs:
-        for sentence in iter_sentences(doc):
-            for match in _ACRONYM_DEF.finditer(sentence.text):
-                acronym = match.group(1)
-                expansion = _expansion(sentence.text[: match.start()], acronym)
-                if expansion and names_org(expansion) and acronym not in found:
-                    found[acronym] = expansion
+    found = acronym_definitions(docs, expand=_expansion, keep=names_org)
     actors = [
         Actor(name=acr, kind="acronym", aliases={acr, exp}, expansion=exp)
         for acr, exp in sorted(found.items())

@@ -24,7 +24,6 @@ from .framing import (
     tied,
 )
 from .terms import term_table, top_terms
-from .text import words_in
 
 SELF_RATIO = 3.0  # the author: named at least this many times more than any other actor
 QUOTE_WORDS = 60  # evidence longer than this is cut (as an exact substring) around the mention
@@ -233,23 +232,5 @@ def _self_record(name: str, mentions: list[Mention], actor_list) -> dict:
 
 def _headlines(records, terms, old: Document, new: Document, spec: Framing) -> list[dict]:
     labels = {c.key: c.label for c in spec.categories}
-    words = (max(words_in(old), 1), max(words_in(new), 1))
-    candidates: list[hl.Candidate] = []
-    first = {}
-    for record in records:
-        for version in ("old", "new"):
-            match = [e for e in record["evidence"] if e["version"] == version]
-            if match:
-                first[(version, record["actor"])] = match[0]
-    alias_lemmas: set[str] = set()
-    for record in records:
-        alias_lemmas |= hl.actor_lemmas(record["aliases"] + [record["actor"]])
-        if record["self"]:
-            continue
-        found = hl.framing_candidate(record, old, new, labels)
-        if found:
-            candidates.append(found)
-        candidates.extend(hl.presence_candidates(record, old, new, words, first))
-    candidates.extend(hl.term_candidates(terms, old, new, alias_lemmas, words))
-    candidates.extend(hl.section_candidates(old, new))
-    return hl.rank(candidates)
+    framings = [hl.framing_candidate(r, old, new, labels) for r in records if not r["self"]]
+    return hl.headlines(records, terms, old, new, [f for f in framings if f])

@@ -1,36 +1,24 @@
-"""Ranked findings with the quotes that back them.
+"""Ranked findings with the quotes that back them: what a researcher would put first.
 
-Every candidate gets a score in [0, ~1.3]; headlines are sorted by score (descending), then
-kind and subject, and numbered from 1. The scores:
+Every candidate is scored on one scale and the headlines are sorted by score (descending),
+then kind and subject, one per story, numbered from 1:
 
-- framing_shift: JS distance x n/(n+3), n = the smaller number of mention sentences, plus
-  0.3 when the dominant category changes. Needs >= 3 mention sentences in each version.
-- actor_appears / actor_vanishes: 1 - exp(-n/4), n = mention sentences in the version that
-  has them (>= 2).
-- actor_rise / actor_fall: min(1, G2/40) x 0.9 on mention sentences per running word, when
-  p < 0.01 and the rate at least doubles or halves.
-- term_new / term_gone: (0.35 + 0.5 x (1 - exp(-G2 x burst / 15))) x substance, where G2
-  and the count are taken on the whole word family for a single word ("preemption", "preempt",
-  "preemptively" together), only when no form of it is left in the other version, the count is
-  at least ``min_evidence`` (3 in a document under 40,000 words), p < 0.05 and the term is
-  in 2+ passages (one passage's words are that passage's change, shown by the alignment). burst is
-  the mean count in the passages that hold the term (Church and Gale's burstiness): a doctrine
-  term is discussed where it occurs ("preemption": 5 in 2 passages), a generic one is spread
-  thinly (about 1 per passage), so a concentrated term ranks above a thin one of equal count.
-- term_up / term_down: min(1, |G2|/40) x 0.7 x substance.
-  Up/down also covers a term whose rate doubles or halves at p < 0.05 (headline_statuses).
-  substance: 1.0 for a multi-word term with a content word beyond the very common ones or a
-  single concept noun (-tion, -ism, -ity...), 0.85 for another single uncommon word, 0.7 for a multi-word term of common words, 0.5 for a single
-  common word ("based", "affect": data/common_words.txt). Terms that name a detected actor are
-  left to the actor headlines.
-- section_appears / section_vanishes: 0.05 + 0.35 x min(1, words/1000) for a heading with
-  no counterpart (string similarity < 0.75) in the other version.
+- actors and terms (changes.py): size of the change (floored rate ratio and difference in
+  mentions) x significance (G2 against a Bonferroni threshold for the number of
+  candidates) x dispersion (passages) x substance (actors and multi-word terms first, single
+  words by their specificity in general English). Counts fold spellings, OCR look-alikes and
+  acronym/long form (variants.py), so nothing whose variant the other version writes is
+  called new or gone. The kinds: actor_appears/vanishes/rise/fall, term_new/gone/up/down.
+- framing_shift: framing_candidate's score (JS distance x n/(n+3), + 0.3 when the dominant
+  category changes) x FRAMING_SCALE, only with FRAMING_MIN_SENTENCES naming the actor in each
+  version.
+- section_appears / section_vanishes: (0.05 + 0.35 x min(1, words/1000)) x SECTION_SCALE for
+  a heading with no counterpart (string similarity < 0.75) in the other version.
 
-The self actor (the one named far more than any other: the author) gets no actor headlines.
-
-At most MAX_HEADLINES are kept, with a budget per kind (BUDGET): framing shifts and first
-appearances of actors are taken first (up to their budgets), then the rest by score, each kind
-within its budget, so a long document's many term changes cannot crowd out the actors.
+One story, one headline: a candidate whose words are a run of a stronger one's ("former
+soviet" beside "former soviet union"), whose spelling folds to it, or that names an actor
+already taken is dropped; an actor's framing shift and its change in mentions are told
+together. The self actor (the author) gets no actor headlines.
 """
 
 from __future__ import annotations
@@ -43,19 +31,18 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..model import Document
+from .changes import Change, Pair, actor_change, term_changes
 from .framing import tied
-from .terms import first_sentences, g2, p_value
-from .text import is_common, lemma, stem, tokens
+from .text import words_in
 
 MAX_HEADLINES = 40
-BUDGET = {
-    "framing_shift": 12, "actor_appears": 10, "actor_vanishes": 6, "actor_rise": 3,
-    "actor_fall": 3, "term_new": 6, "term_gone": 6, "term_up": 4, "term_down": 4,
-    "section_appears": 3, "section_vanishes": 3,
-}
-RESERVED = ("framing_shift", "actor_appears")  # always kept, up to their budgets
-MIN_FRAMING_MENTIONS = 3
-NEW_GONE_P = 0.05
+CAP = {"framing_shift": 10, "section_appears": 3, "section_vanishes": 3}  # at most, per kind
+MIN_FRAMING_MENTIONS = 3  # framing_candidate's own floor
+FRAMING_MIN_SENTENCES = 5  # a framing headline needs this many sentences in each version
+FRAMING_SCALE = 10.0
+FRAMING_MIN_Z = 3.0  # the new main framing's gain in share, as a two-proportion z
+SECTION_SCALE = 2.0
+NESTED = 0.4  # a nested term is the longer one's story when that holds this share of it
 
 
 @dataclass
@@ -65,6 +52,9 @@ class Candidate:
     summary: str
     score: float
     evidence: list[dict] = field(default_factory=list)
+    story: set[tuple[str, ...]] = field(default_factory=set)  # word runs of what it is about
+    actor: bool = False  # about an actor (framing or mentions)
+    mentions: int = 0  # occurrences (terms) or sentences (actors) in both versions
 
 
 def _ev(version: str, passage: str, quote: str) -> dict:
@@ -130,47 +120,41 @@ def _share(framing: dict, keys: list[str]) -> str:
     return share if len(keys) == 1 else f"{share} each"
 
 
-def presence_candidates(
-    actor: dict, old: Document, new: Document, words: tuple[int, int], first: dict
-) -> list[Candidate]:
-    name, n_old, n_new = actor["actor"], actor["old_mentions"], actor["new_mentions"]
-    label = f"{name} ({actor['expansion']})" if actor.get("expansion") else name
-    if n_old == 0 and n_new >= 2:
-        summary = (
-            f"{label} first appears in {new.version}: named in {n_new} sentences, "
-            f"none in {old.version}."
-        )
-        ev = _unique([first[("new", name)], *actor["evidence"]])
-        return [Candidate("actor_appears", name, summary, 1 - math.exp(-n_new / 4), ev)]
-    if n_new == 0 and n_old >= 2:
-        summary = (
-            f"{label} is no longer named in {new.version}, after {n_old} sentences "
-            f"in {old.version}."
-        )
-        ev = _unique([first[("old", name)], *actor["evidence"]])
-        return [Candidate("actor_vanishes", name, summary, 1 - math.exp(-n_old / 4), ev)]
-    if n_old == 0 or n_new == 0:
-        return []
-    return _rate_candidate(actor, old, new, words, first)
+def _label(record: dict) -> str:
+    name = record["actor"]
+    return f"{name} ({record['expansion']})" if record.get("expansion") else name
 
 
-def _rate_candidate(actor, old, new, words, first) -> list[Candidate]:
-    name, n_old, n_new = actor["actor"], actor["old_mentions"], actor["new_mentions"]
-    old_words, new_words = words
-    import numpy as np
+def _quote(ref, version: str) -> dict:
+    return _ev(version, ref.passage, ref.text)
 
-    value = float(g2(np.array([n_new]), np.array([n_old]), new_words, old_words)[0])
-    rate_old, rate_new = 1e4 * n_old / old_words, 1e4 * n_new / new_words
-    if p_value(value) >= 0.01 or not (rate_new >= 2 * rate_old or rate_old >= 2 * rate_new):
-        return []
-    kind = "actor_rise" if rate_new > rate_old else "actor_fall"
-    verb = "rise" if kind == "actor_rise" else "fall"
-    summary = (
-        f"Sentences naming {name} {verb} from {n_old} ({rate_old:.1f} per 10,000 words) "
-        f"in {old.version} to {n_new} ({rate_new:.1f} per 10,000 words) in {new.version}."
-    )
-    evidence = [first[("old", name)], first[("new", name)]]
-    return [Candidate(kind, name, summary, min(1.0, value / 40) * 0.9, evidence)]
+
+def actor_candidate(record: dict, change: Change, old: Document, new: Document,
+                    words: tuple[int, int]) -> Candidate:
+    """Appears, vanishes, rises or falls, from the spelling-folded sentence counts."""
+    c = change.counts
+    name, label = record["actor"], _label(record)
+    ro, rn = 1e4 * c.old / words[0], 1e4 * c.new / words[1]
+    evidence = list(record["evidence"])
+    firsts = [_quote(ref, v) for ref, v in ((c.first_old, "old"), (c.first_new, "new")) if ref]
+    if c.old == 0:
+        kind = "actor_appears"
+        summary = (f"{label} first appears in {new.version}: named in {c.new} sentences "
+                   f"({c.new_passages} passages), in none in {old.version} under any spelling.")
+        evidence = [e for e in [*firsts, *evidence] if e["version"] == "new"]
+    elif c.new == 0:
+        kind = "actor_vanishes"
+        summary = (f"{label} is no longer named in {new.version} under any spelling, after "
+                   f"{c.old} sentences ({c.old_passages} passages) in {old.version}.")
+        evidence = [e for e in [*firsts, *evidence] if e["version"] == "old"]
+    else:
+        kind = "actor_rise" if rn > ro else "actor_fall"
+        verb = "rise" if kind == "actor_rise" else "fall"
+        summary = (f"Sentences naming {label} {verb} from {c.old} ({ro:.1f} per 10,000 words) "
+                   f"in {old.version} to {c.new} ({rn:.1f} per 10,000 words) in {new.version}.")
+        evidence = [*evidence, *firsts] if evidence else firsts
+    return Candidate(kind, name, summary, change.score, _unique(evidence)[:3],
+                     story=change.story, actor=True, mentions=c.old + c.new)
 
 
 def _unique(evidence: list[dict]) -> list[dict]:
@@ -186,124 +170,33 @@ def _unique(evidence: list[dict]) -> list[dict]:
 # --- terms ---------------------------------------------------------------------------------
 
 _TERM_TEXT = {
-    "new": "“{t}” appears in {new} ({n} times, {rn:.1f} per 10,000 words); {old} never uses it.",
-    "gone": "“{t}” disappears: {o} times in {old} ({ro:.1f} per 10,000 words), none in {new}.",
-    "up": "“{t}” rises from {ro:.1f} to {rn:.1f} per 10,000 words ({o} → {n} times) "
+    "new": "{t} appears in {new} ({n} times in {pn} passages, {rn:.1f} per 10,000 words); "
+    "{old} never uses it, in any spelling or form.",
+    "gone": "{t} disappears: {o} times in {old} ({po} passages, {ro:.1f} per 10,000 words), "
+    "none in {new} in any spelling or form.",
+    "up": "{t} rises from {o} to {n} times ({ro:.1f} → {rn:.1f} per 10,000 words) "
     "between {old} and {new}.",
-    "down": "“{t}” falls from {ro:.1f} to {rn:.1f} per 10,000 words ({o} → {n} times) "
+    "down": "{t} falls from {o} to {n} times ({ro:.1f} → {rn:.1f} per 10,000 words) "
     "between {old} and {new}.",
 }
 
 
-def term_candidates(
-    terms: pd.DataFrame,
-    old: Document,
-    new: Document,
-    actor_lemmas: set[str],
-    words: tuple[int, int],
-) -> list[Candidate]:
-    candidates = []
-    statuses = headline_statuses(terms, words)
-    for status, text in _TERM_TEXT.items():
-        rows = [_term_row(row, status, words) for row in terms[statuses == status].itertuples()]
-        rows = sorted((r for r in rows if r), key=lambda r: (-r[0], r[1].term))
-        chosen: list[str] = []
-        for score, row in rows:
-            if len(chosen) >= BUDGET[f"term_{status}"]:
-                break
-            if row.lemma in actor_lemmas or _overlaps(row.lemma, chosen):
-                continue
-            doc, version = (new, "new") if status in ("new", "up") else (old, "old")
-            found = first_sentences(doc, row.lemma)
-            if not found:
-                continue
-            chosen.append(row.lemma)
-            summary = text.format(
-                t=row.term, old=old.version, new=new.version, o=row.old_count,
-                n=row.new_count, ro=row.old_per_10k, rn=row.new_per_10k,
-            )
-            if status in ("new", "gone") and " " not in row.lemma:
-                summary = summary[:-1] + ", nor any other form of the word."
-            evidence = [_ev(version, passage, quote) for passage, quote in found]
-            candidates.append(Candidate(f"term_{status}", row.term, summary, score, evidence))
-    return candidates
-
-
-def headline_statuses(terms: pd.DataFrame, words: tuple[int, int]) -> pd.Series:
-    """The table's status, and "up"/"down" also for a term whose rate at least doubles or
-    halves at p < 0.05 with enough occurrences: short documents rarely reach p < 0.01."""
-    statuses = terms.status.copy()
-    larger = [max(o, n) for o, n in zip(terms.old_count, terms.new_count)]
-    enough = pd.Series([c >= min_evidence(max(words)) for c in larger], index=terms.index)
-    loose = (terms.status == "same") & (terms.p_value < NEW_GONE_P) & enough
-    loose &= terms.log_ratio.abs() >= 1
-    statuses[loose] = ["up" if k > 0 else "down" for k in terms.keyness[loose]]
-    return statuses
-
-
-def min_evidence(words: int) -> int:
-    """Occurrences a new or gone term needs: 3, and one more per further 40,000 words."""
-    return 3 + max(0, words) // 40_000
-
-
-# Endings of English abstract nouns: a single word with one names a concept or doctrine
-# ("preemption", "multilateralism", "sovereignty"), not an action or quality ("join").
-_CONCEPT_ENDINGS = (
-    "tion", "sion", "ism", "ity", "ment", "ence", "ance", "acy", "ship", "hood", "ness",
-)
-
-
-def substance(key: str) -> float:
-    """How much a term says on its own: multi-word terms and concept nouns first, very
-    common words last."""
-    words = key.split(" ")
-    if len(words) > 1:
-        return 1.0 if any(not is_common(w) for w in words) else 0.7
-    if is_common(key):
-        return 0.5
-    return 1.0 if len(key) >= 7 and key.endswith(_CONCEPT_ENDINGS) else 0.85
-
-
-def _term_row(row, status: str, words: tuple[int, int]):
-    """(score, row) for a term headline, or None.
-
-    A word that is "gone" while another form of it remains ("joined" → "join") is a change
-    of form, not of substance; a whole family gone ("preemption", "preemptive") scores on
-    the family's counts, which must be enough evidence (count and G2 p-value) on their own.
-    """
-    if status == "new" and row.old_family > 0 or status == "gone" and row.new_family > 0:
-        return None
-    if status in ("new", "gone"):
-        import numpy as np
-
-        old_n, new_n = int(row.old_family), int(row.new_family)
-        count, size = (new_n, words[1]) if status == "new" else (old_n, words[0])
-        passages = row.new_passages if status == "new" else row.old_passages
-        if count < min_evidence(size) or passages < 2:  # before G2: most terms stop here
-            return None
-        value = float(g2(np.array([new_n]), np.array([old_n]), words[1], words[0])[0])
-        if p_value(value) >= NEW_GONE_P:
-            return None
-        burst = count / max(int(passages), 1)
-        score = 0.35 + 0.5 * (1 - math.exp(-value * burst / 15))
-    else:
-        score = 0.7 * min(1.0, abs(row.keyness) / 40)
-    return score * substance(row.lemma), row
-
-
-def _overlaps(key: str, chosen: list[str]) -> bool:
-    """Is the term part of, or does it contain, a term (or word family) already chosen?"""
-    padded = f" {key} "
-    family = stem(key)
-    return any(
-        f" {c} " in padded or padded in f" {c} " or (" " not in c and stem(c) == family)
-        for c in chosen
+def term_candidate(change: Change, old: Document, new: Document,
+                   words: tuple[int, int]) -> Candidate:
+    c = change.counts
+    ro, rn = 1e4 * c.old / words[0], 1e4 * c.new / words[1]
+    status = "new" if c.old == 0 else "gone" if c.new == 0 else "up" if rn > ro else "down"
+    shown = " / ".join(f"“{form}”" for form in change.forms or [change.subject])
+    if change.note:
+        shown += f" ({change.note})"
+    summary = _TERM_TEXT[status].format(
+        t=shown, old=old.version, new=new.version, o=c.old, n=c.new, ro=ro, rn=rn,
+        po=c.old_passages, pn=c.new_passages,
     )
-
-
-def actor_lemmas(aliases: list[str]) -> set[str]:
-    return {" ".join(lemma(t) for t in tokens(alias)) for alias in aliases}
-
+    ref, version = (c.first_new, "new") if status in ("new", "up") else (c.first_old, "old")
+    evidence = [_quote(ref, version)] if ref else []
+    return Candidate(f"term_{status}", change.subject, summary, change.score, evidence,
+                     story=change.story, mentions=c.old + c.new)
 
 # --- sections ------------------------------------------------------------------------------
 
@@ -373,22 +266,107 @@ class _Headings:
 # --- ranking -------------------------------------------------------------------------------
 
 
+def headlines(records: list[dict], terms: pd.DataFrame, old: Document, new: Document,
+              framings: list[Candidate]) -> list[dict]:
+    """All candidates of a pair, scored on one scale, one per story, ranked."""
+    words = (max(words_in(old), 1), max(words_in(new), 1))
+    pair = Pair(old, new, words)
+    pair.candidates = len(terms) + len(records)
+    by_name = {r["actor"]: r for r in records}
+    candidates = []
+    for framing in framings:
+        record = by_name[framing.subject]
+        if min(record["old_mentions"], record["new_mentions"]) < FRAMING_MIN_SENTENCES:
+            continue
+        z = framing_support(record)
+        if z < FRAMING_MIN_Z:
+            continue
+        framing.score *= FRAMING_SCALE * min(1.0, z / 4)
+        framing.story = {pair.run(a) for a in _names(record)}
+        framing.actor = True
+        candidates.append(framing)
+    for record in records:
+        if record.get("self"):
+            continue
+        change = actor_change(record, pair)
+        if change:
+            candidates.append(actor_candidate(record, change, old, new, words))
+    names = {pair.run(a) for r in records for a in _names(r)}
+    for change in term_changes(terms, pair, names):
+        candidates.append(term_candidate(change, old, new, words))
+    for section in section_candidates(old, new):
+        section.score *= SECTION_SCALE
+        candidates.append(section)
+    return rank(candidates)
+
+
+def framing_support(record: dict) -> float:
+    """How surely the new main framing gained: the two-proportion z of its share of the
+    actor's sentences (new against old); 0 unless the main framing switched."""
+    before, after = tied(record["old_dominant"]), tied(record["new_dominant"])
+    if not after or set(before) & set(after):
+        return 0.0
+    key = after[0]
+    n0, n1 = record["old_mentions"], record["new_mentions"]
+    p0, p1 = record["old_framing"].get(key, 0.0), record["new_framing"].get(key, 0.0)
+    pooled = (p0 * n0 + p1 * n1) / (n0 + n1)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n0 + 1 / n1))
+    return (p1 - p0) / spread if spread > 0 else 0.0
+
+
+def _names(record: dict) -> set[str]:
+    names = set(record["aliases"]) | {record["actor"]}
+    return names | ({record["expansion"]} if record.get("expansion") else set())
+
+
+def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """0: unrelated; 2: the same words (or run together alike); 1: one is a run of the other."""
+    if not a or not b:
+        return 0
+    if a == b or "".join(a) == "".join(b):
+        return 2
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    n = len(short)
+    return int(any(long[i : i + n] == short for i in range(len(long) - n + 1)))
+
+
+def _same_story(a: Candidate, b: Candidate) -> bool:
+    """The same words, or one nested in the other where the longer holds most (NESTED) of
+    the shorter's mentions: "former soviet" inside "former soviet union", not "democracy"
+    inside "effective democracies"."""
+    for x in a.story:
+        for y in b.story:
+            nested = _nested(x, y)
+            if nested == 2:
+                return True
+            if nested == 1:
+                longer, shorter = (a, b) if len(x) > len(y) else (b, a)
+                if longer.mentions >= NESTED * shorter.mentions:
+                    return True
+    return False
+
+
 def select(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[Candidate]:
-    """The strongest candidates within each kind's budget; RESERVED kinds first."""
+    """The strongest candidates, one per story: a candidate telling the story of one already
+    taken (the same actor, a term nested in it or a spelling of it) is dropped, except that
+    an actor's framing and its change in mentions are told in one headline."""
     ordered = sorted(candidates, key=lambda c: (-round(c.score, 9), c.kind, c.subject))
-    taken: dict[str, int] = {}
     chosen: list[Candidate] = []
-    for reserved_pass in (True, False):
-        for candidate in ordered:
-            if len(chosen) >= limit:
-                break
-            if (candidate.kind in RESERVED) != reserved_pass:
-                continue
-            if taken.get(candidate.kind, 0) >= BUDGET.get(candidate.kind, limit):
-                continue
-            taken[candidate.kind] = taken.get(candidate.kind, 0) + 1
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda c: (-round(c.score, 9), c.kind, c.subject))
+    taken: dict[str, int] = {}
+    for candidate in ordered:
+        if len(chosen) >= limit:
+            break
+        if taken.get(candidate.kind, 0) >= CAP.get(candidate.kind, limit):
+            continue
+        same = next((c for c in chosen if _same_story(c, candidate)), None)
+        if same is not None:
+            if same.actor and candidate.actor and same.subject == candidate.subject:
+                same.summary += " " + candidate.summary
+                same.evidence = _unique(same.evidence + candidate.evidence)[:4]
+            continue
+        taken[candidate.kind] = taken.get(candidate.kind, 0) + 1
+        chosen.append(candidate)
+    return chosen
 
 
 def rank(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[dict]:

@@ -75,6 +75,7 @@ _SUFFIXES = (
     "ively", "ations", "ation", "ions", "ion", "ives", "ive", "ingly", "ings", "ing",
     "edly", "ed", "ments", "ment", "ly", "ers", "er", "es", "s",
 )
+_DOCTRINE = ("isms", "ism", "ists", "ist")
 
 
 @lru_cache(maxsize=_CACHE_WORDS)
@@ -83,6 +84,9 @@ def stem(word: str) -> str:
 
     Used only to ask whether any form of a word survives in the other version.
     """
+    for suffix in _DOCTRINE:  # "terrorism", "terrorist" -> "terror"; "realism" stays
+        if word.endswith(suffix) and len(word) - len(suffix) >= 5:
+            return word[: -len(suffix)]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]

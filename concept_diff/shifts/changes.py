@@ -1,0 +1,363 @@
+"""Terms and actors that changed, counted over every spelling, scored by evidence and size.
+
+Each candidate is counted in both versions with variants folded (variants.py): a term or
+actor whose spelling, expansion or acronym occurs in the other version is never "new" or
+"gone" — it rises or falls from the count found there. The score multiplies
+
+- size: |log2| of the rate ratio, each rate floored at 1 per 10,000 words (and at half a
+  mention), times log2(1 + the difference in mentions at the shorter version's length), so
+  a five-fold rise to 15 mentions outranks an appearance with 3;
+- significance: Dunning's G2 over the threshold a Bonferroni correction for the number of
+  candidates asks (p < 0.05 / m), as min(1, G2 / threshold) squared;
+- dispersion: the passages holding the term where it is frequent: one passage is that
+  passage's change (the alignment shows it), three or more a theme of the document;
+- substance: actors (ACTOR_WEIGHT) and multi-word terms first; a single word by how specific it is in
+  general English (english.specificity), not by a hand list, by how it clusters in the
+  passages that use it (residual IDF: "pursue" and "capacity" are spread thinly, a topic
+  word such as "tyranny" is discussed where it occurs), and by its word class where the
+  sentences are parsed (a verb or adjective such as "remain" or "broader" is no concept).
+
+A candidate needs p < 0.05 before correction and, where it appears or vanishes, at least
+``min_evidence`` occurrences in 2+ passages (an actor's first or last appearance needs only
+the occurrences).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..model import Document
+from .english import specificity
+from .terms import g2, p_value
+from .text import STOP_WORDS, SentenceRef, lemma, stem
+from .variants import Found, Spellings, acronym_definitions, ocr_repairs, vocabulary
+
+RATE_FLOOR = 1.0  # per 10,000 words
+WORD_CLASS = 0.25  # weight of a single word used mostly as a verb, adjective or adverb
+WORD_CLASS_TOP = 80  # the strongest single words whose class is asked of the parser
+P_GATE = 0.05
+ACTOR_WEIGHT = 1.5  # a named actor says more than any term: "G-20 first appears"
+FAMILY = 0.9  # a single word's count includes its family only where the word is most of it
+
+
+@dataclass
+class Counts:
+    """A candidate's occurrences (terms) or sentences (actors) in each version."""
+
+    old: int
+    new: int
+    old_passages: int
+    new_passages: int
+    first_old: SentenceRef | None = None
+    first_new: SentenceRef | None = None
+
+
+@dataclass
+class Change:
+    kind: str  # "term" or "actor"
+    subject: str
+    counts: Counts
+    score: float
+    story: set[tuple[str, ...]] = field(default_factory=set)  # folded word runs
+    forms: list[str] = field(default_factory=list)  # terms: the family's forms, main first
+    note: str = ""  # terms: the long form of an acronym, or the acronym counted with it
+
+
+class Pair:
+    """Both versions indexed for spelling-folded counts, with their word totals."""
+
+    def __init__(self, old: Document, new: Document, words: tuple[int, int]):
+        self.docs = (old, new)
+        self.words = words
+        self.repairs = ocr_repairs(vocabulary([old, new]))
+        self.lower = tuple(Spellings(doc, self.repairs) for doc in (old, new))
+        self.cased = tuple(Spellings(doc, self.repairs, cased=True) for doc in (old, new))
+        self.acronyms = acronym_definitions([old, new])
+        self.candidates = 1
+
+    def key(self, text: str) -> str:
+        return self.lower[0].key(text)
+
+    def run(self, text: str) -> tuple[str, ...]:
+        """The folded words of ``text`` (story keys: nested runs tell one story)."""
+        return tuple(self.lower[0].words(text))
+
+
+def min_evidence(words: int) -> int:
+    """Occurrences an appearing or vanishing term needs: 3, one more per 40,000 words."""
+    return 3 + max(0, words) // 40_000
+
+
+def strength(counts: Counts, words: tuple[int, int], candidates: int, gate: bool = True) -> float:
+    """size x significance (see the module docstring); 0 below the p gate (if ``gate``)."""
+    o, n = counts.old, counts.new
+    wo, wn = max(words[0], 1), max(words[1], 1)
+    value = float(g2(np.array([n]), np.array([o]), wn, wo)[0])
+    if gate and p_value(value) >= P_GATE:
+        return 0.0
+    floor_old = max(RATE_FLOOR, 0.5 * 1e4 / wo)
+    floor_new = max(RATE_FLOOR, 0.5 * 1e4 / wn)
+    rate_old, rate_new = 1e4 * o / wo, 1e4 * n / wn
+    ratio = max(rate_new, floor_new) / max(rate_old, floor_old)
+    difference = abs(rate_new - rate_old) * min(wo, wn) / 1e4
+    needed = 2 * math.log(max(candidates, 1) / P_GATE)  # G2 where p = 0.05 / m
+    significance = min(1.0, value / needed)
+    return abs(math.log2(ratio)) * math.sqrt(difference) * significance
+
+
+def dispersion(passages: int) -> float:
+    return min(1.0, 0.25 + 0.35 * max(passages - 1, 0))
+
+
+def substance(term: str) -> float:
+    """Actors are scored 1 elsewhere; a multi-word term 0.5-1 by its most specific word, a
+    single word by its specificity."""
+    words = [w for w in term.replace("-", " ").split() if w not in STOP_WORDS]
+    if not words:
+        return 0.0
+    best = max(specificity(w) for w in words)
+    return 0.5 + 0.5 * best if len(term.split()) > 1 else best
+
+
+# --- terms ---------------------------------------------------------------------------------
+
+
+def term_changes(terms: pd.DataFrame, pair: Pair, names: set[tuple[str, ...]]) -> list[Change]:
+    """Every term family whose folded counts changed enough to score, best first; a term
+    that is an actor's name (``names``: folded word runs) is left to the actor.
+
+    A family is the forms of one word ("terror", "terrorism", "terrorists") or of a phrase's
+    last word ("violent extremism", "violent extremists"): one story, counted together."""
+    rows = terms[(terms.status != "same") | (terms.p_value < P_GATE)]
+    pair.candidates = max(pair.candidates, len(terms))
+    families: dict[tuple[str, ...], list] = {}
+    keys: set[str] = set()
+    for row in rows.itertuples():
+        key, run = pair.key(row.lemma), pair.run(row.lemma)
+        if not key or key in keys or run in names:
+            continue
+        keys.add(key)
+        families.setdefault(run[:-1] + (stem(run[-1]),), []).append(row)
+    changes = []
+    for members in families.values():
+        change = _family_change(members, pair)
+        if change is not None:
+            changes.append(change)
+    ranked = sorted(changes, key=lambda c: (-c.score, c.subject))
+    _weigh_word_class(ranked[:WORD_CLASS_TOP], pair)
+    return sorted(ranked, key=lambda c: (-c.score, c.subject))
+
+
+def _family_change(members: list, pair: Pair) -> Change | None:
+    parts = [_term_counts(row, pair) for row in members]
+    parts = [(row, *part) for row, part in zip(members, parts) if part[0] is not None]
+    if not parts:
+        return None
+    # The most frequent form names the family; the others are listed after it.
+    parts.sort(key=lambda p: (-(p[1].old + p[1].new), p[2]))
+    counts = _combined([p[1] for p in parts])
+    (main, note) = parts[0][2]
+    forms = [main] + [p[2][0] for p in parts[1:3] if p[2][0] != main]
+    subject = f"{main} ({note})" if note else main
+    story = set().union(*(p[3] for p in parts))
+    lemma_ = parts[0][0].lemma
+    weight = substance(lemma_)
+    if " " not in lemma_:
+        weight *= _clustering(counts, pair)
+    score = _score(counts, pair, weight)
+    return Change("term", subject, counts, score, story, forms, note) if score > 0 else None
+
+
+def _combined(counts: list[Counts]) -> Counts:
+    if len(counts) == 1:
+        return counts[0]
+    def first(refs):
+        found = [r for r in refs if r is not None]
+        return min(found, key=lambda r: (int(r.passage.lstrip("p") or 0), r.index)) if found else None
+    return Counts(
+        sum(c.old for c in counts), sum(c.new for c in counts),
+        max(c.old_passages for c in counts), max(c.new_passages for c in counts),
+        first([c.first_old for c in counts]), first([c.first_new for c in counts]),
+    )
+
+
+def _clustering(counts: Counts, pair: Pair) -> float:
+    """0.6-1 by residual IDF (Church and Gale) in the version where the word is frequent:
+    log2 of the passages a Poisson spread of its occurrences would reach over the passages
+    that hold it; 0.3 bits or more counts as clustered."""
+    v = 1 if counts.new * pair.words[0] >= counts.old * pair.words[1] else 0
+    occurrences = counts.new if v else counts.old
+    holding = counts.new_passages if v else counts.old_passages
+    total = len(pair.docs[v].passages)
+    if not holding or not total:
+        return 1.0
+    expected = total * (1 - math.exp(-occurrences / total))
+    residual = math.log2(max(expected, 1e-9) / holding)
+    return 0.6 + 0.4 * min(1.0, max(residual, 0.0) / 0.3)
+
+
+def _weigh_word_class(changes: list[Change], pair: Pair) -> None:
+    """A term whose last word is used mostly as a verb, adjective or adverb ("remain",
+    "broader", "threat posed", "degrade and ultimately") names no concept: its score is
+    scaled by WORD_CLASS. The word class comes from the parser, where it can load."""
+    try:
+        from .parse import parse_sentences
+    except ImportError:  # no parser: word class unknown, scores stand
+        return
+    asked: list[tuple[Change, str, str]] = []
+    for change in changes:
+        head = stem(min(change.story)[-1])
+        for ref in (change.counts.first_new, change.counts.first_old):
+            if ref is not None:
+                asked.append((change, head, ref.text))
+    if not asked:
+        return
+    try:
+        parses = parse_sentences([text for _, _, text in asked])
+    except Exception:  # noqa: BLE001 - a parser that cannot load leaves the scores alone
+        return
+    tags: dict[int, list[str]] = {}
+    for (change, head, _), parsed in zip(asked, parses):
+        for token in parsed.tokens:
+            if stem(lemma(parsed.text[token.start : token.end].lower())) == head:
+                tags.setdefault(id(change), []).append(token.pos)
+    for change in changes:
+        found = tags.get(id(change), [])
+        if found and sum(t in ("NOUN", "PROPN") for t in found) * 2 < len(found):
+            change.score *= WORD_CLASS
+
+
+def _term_counts(row, pair: Pair):
+    found = [pair.lower[v].count(row.lemma) for v in (0, 1)]
+    counts = [f.count for f in found]
+    story = {pair.run(row.lemma)}
+    label = (row.term, "")
+    if " " not in row.lemma:  # the family: "preemption" with "preempt", "preemptive"
+        family = (int(row.old_family), int(row.new_family))
+        for v in (0, 1):
+            if counts[v] == 0 and family[v] > 0:
+                return None, label, story  # another form of the word remains: not new/gone
+    acronym = _acronym_of(row, pair)
+    if acronym:
+        short, long = acronym
+        if _is_acronym(row, short):
+            extra = [pair.lower[v].count(long) for v in (0, 1)]
+        else:
+            extra = [_union(*(pair.cased[v].count(f) for f in _acronym_forms(short)))
+                     for v in (0, 1)]
+        found = [_union(found[v], extra[v]) for v in (0, 1)]
+        counts = [f.count for f in found]
+        whole = pair.run(row.lemma) == pair.run(long) or _is_acronym(row, short)
+        label = (short, long) if whole else (row.term, f"with {short}")
+        story |= {pair.run(short), pair.run(long)}
+    return Counts(
+        counts[0], counts[1], len(found[0].passages), len(found[1].passages),
+        found[0].sentences[0] if found[0].sentences else None,
+        found[1].sentences[0] if found[1].sentences else None,
+    ), label, story
+
+
+def _acronym_of(row, pair: Pair) -> tuple[str, str] | None:
+    """(acronym, long form) where the term is an acronym defined in either text, its long
+    form, or a run of 2+ words written mostly inside its long form ("mass destruction")."""
+    run = pair.run(row.lemma)
+    for short, long in pair.acronyms.items():
+        if _is_acronym(row, short):
+            return short, long
+        whole = pair.run(long)
+        if run == whole:
+            return short, long
+        if len(run) >= 2 and any(
+            whole[i : i + len(run)] == run for i in range(len(whole) - len(run) + 1)
+        ):
+            inside = sum(pair.lower[v].count(long).count for v in (0, 1))
+            alone = sum(pair.lower[v].count(row.lemma).count for v in (0, 1))
+            if 2 * inside >= alone:
+                return short, long
+    return None
+
+
+def _is_acronym(row, short: str) -> bool:
+    return row.lemma == short.lower().rstrip("s") or row.term.lower() == short.lower()
+
+
+def _acronym_forms(short: str) -> list[str]:
+    """The acronym with and without its plural s ("FTA", "FTAs"): case is kept for these."""
+    bare = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+    return [bare, bare + "s"]
+
+
+def _union(a: Found, b: Found) -> Found:
+    where = sorted(set(a.where) | set(b.where))
+    by_index = {i: r for i, r in zip(a.where + b.where, a.sentences + b.sentences)}
+    refs = [by_index[i] for i in where]
+    return Found(a.count + b.count, a.passages | b.passages, refs, where)
+
+
+def _score(counts: Counts, pair: Pair, weight: float, named: bool = False) -> float:
+    """The candidate's score; ``named``: an actor, whose first or last appearance (enough
+    sentences, in one passage or more) is a fact to report even where a short text leaves it
+    short of significance; its score still carries the significance and dispersion."""
+    o, n = counts.old, counts.new
+    presence = o == 0 or n == 0
+    if presence:
+        size = pair.words[1] if n else pair.words[0]
+        passages = counts.new_passages if n else counts.old_passages
+        if max(o, n) < min_evidence(size) or (passages < 2 and not named):
+            return 0.0
+    passages = counts.new_passages if n * pair.words[0] >= o * pair.words[1] else counts.old_passages
+    gate = not (named and presence)
+    return strength(counts, pair.words, pair.candidates, gate) * dispersion(passages) * weight
+
+
+# --- actors --------------------------------------------------------------------------------
+
+
+def actor_change(record: dict, pair: Pair) -> Change | None:
+    """The actor's mention sentences in each version; where one side has none, any spelling
+    of any alias (or the long form) found there counts instead."""
+    name = record["actor"]
+    aliases = sorted(set(record["aliases"]) | {name} | (
+        {record["expansion"]} if record.get("expansion") else set()))
+    counts = [record["old_mentions"], record["new_mentions"]]
+    passages = [0, 0]
+    firsts: list[SentenceRef | None] = [None, None]
+    for v, version in enumerate(("old", "new")):
+        found = _alias_sentences(aliases, pair, v)
+        if counts[v] == 0 and found.count:
+            counts[v] = found.count
+        passages[v] = len(found.passages)
+        firsts[v] = found.sentences[0] if found.sentences else None
+    result = Counts(counts[0], counts[1], passages[0], passages[1], firsts[0], firsts[1])
+    score = _score(result, pair, ACTOR_WEIGHT, named=True)
+    if score <= 0:
+        return None
+    story = {pair.run(a) for a in aliases}
+    return Change("actor", name, result, score, story)
+
+
+def _alias_sentences(aliases: list[str], pair: Pair, version: int) -> Found:
+    """Sentences naming any alias, case folded only for aliases that cannot be a common word."""
+    loose = [a for a in aliases if _foldable(a)]
+    strict = [a for a in aliases if not _foldable(a)]
+    found = pair.lower[version].count_any(loose)
+    return _union_sentences(found, pair.cased[version].count_any(strict))
+
+
+def _foldable(alias: str) -> bool:
+    from .english import zipf
+
+    words = alias.split()
+    return len(words) > 1 or (len(alias) >= 4 and zipf(alias) < 3.0)
+
+
+def _union_sentences(a: Found, b: Found) -> Found:
+    where = sorted(set(a.where) | set(b.where))
+    by_index = {i: r for i, r in zip(a.where + b.where, a.sentences + b.sentences)}
+    refs = [by_index[i] for i in where]
+    return Found(len(refs), frozenset(r.passage for r in refs), refs, where)
+

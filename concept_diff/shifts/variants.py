@@ -1,0 +1,228 @@
+"""One term, however it is written: the spellings a reader takes for the same word.
+
+Before a headline says a term or actor is new, gone, or how often it occurs, its occurrences
+are counted over every way the two texts write it:
+
+- case, hyphens, spaces and apostrophes: "Non-Proliferation", "nonproliferation", "long term",
+  "long-term", "al-Qaida", "al-Qa'ida" are one key (letters and digits, lower-cased, the
+  words run together, matched only at word boundaries);
+- plural and possessive endings (text.lemma);
+- ordinal numbers: "twenty-first" and "21st";
+- OCR look-alikes ("tvventy" for "twenty", "rn" for "m", "cl" for "d"): a word holding one is
+  read as its repaired form only where that form is a word of the two texts and the damaged
+  one is no English word (data/english_zipf.txt), so "modern" never becomes "modem";
+- an acronym and the long form a text defines for it, "Weapons of Mass Destruction (WMD)",
+  in either version (``acronym_definitions``).
+
+``Spellings`` indexes one document for these questions; ``Spellings.count`` answers with the
+occurrences, the passages and the first sentence holding the term.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..model import Document
+from .english import zipf
+from .text import SentenceRef, iter_sentences, lemma, normalise
+
+_PART = re.compile(r"[^\W_]+")
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b|(?<=s)['’](?!\w)")
+# Character confusions of OCR: (as misread, as meant).
+LOOKALIKES = (("vv", "w"), ("rn", "m"), ("cl", "d"))
+_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_UNIT_ORDINALS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                  "eighth", "ninth"]
+_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+          "seventeenth", "eighteenth", "nineteenth"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_TENS_ORDINALS = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth",
+                  "seventieth", "eightieth", "ninetieth"]
+_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
+_CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al", "to"})
+
+
+def _suffix(n: int) -> str:
+    if 10 <= n % 100 <= 19:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def _ordinal_words() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    single = {word: f"{n}{_suffix(n)}" for n, word in enumerate(_UNIT_ORDINALS) if word}
+    single |= {word: f"{n + 10}th" for n, word in enumerate(_TEENS)}
+    single |= {word: f"{10 * n}th" for n, word in enumerate(_TENS_ORDINALS) if word}
+    pairs = {
+        (tens, unit): f"{10 * t + u}{_suffix(10 * t + u)}"
+        for t, tens in enumerate(_TENS) if tens
+        for u, unit in enumerate(_UNIT_ORDINALS) if unit
+    }
+    return single, pairs
+
+
+_ORDINAL, _ORDINAL_PAIRS = _ordinal_words()
+
+
+def parts(text: str) -> list[str]:
+    """Lower-cased runs of letters and digits, apostrophes inside a word dropped ("qa'ida" →
+    "qaida"), possessive endings removed."""
+    return [p.lower() for p in _PART.findall(_unquote(normalise(text)))]
+
+
+def _unquote(text: str) -> str:
+    """Possessive endings removed, apostrophes inside a word dropped."""
+    if "'" in text or "’" in text:
+        return _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))
+    return text
+
+
+def _ordinals(words: list[str]) -> list[str]:
+    """Ordinal number words as digits: "twenty first" → "21st", "fifth" → "5th"."""
+    if not any(w in _ORDINAL for w in words):
+        return words
+    out: list[str] = []
+    for word in words:
+        if out and (out[-1], word) in _ORDINAL_PAIRS:
+            out[-1] = _ORDINAL_PAIRS[(out[-1], word)]
+        else:
+            out.append(_ORDINAL.get(word, word))
+    return out
+
+
+def ocr_repairs(vocabulary: Counter) -> dict[str, str]:
+    """Damaged word → repaired word, confirmed by the texts' own vocabulary: the repair is a
+    word of the texts seen at least as often, and the damaged form is no English word."""
+    repairs = {}
+    for word, count in vocabulary.items():
+        if not any(bad in word for bad, _ in LOOKALIKES) or zipf(word) > 0:
+            continue
+        for bad, good in LOOKALIKES:
+            fixed = word.replace(bad, good)
+            if fixed != word and vocabulary.get(fixed, 0) >= count and (
+                zipf(fixed) > 0 or vocabulary[fixed] >= 2
+            ):
+                repairs[word] = fixed
+                break
+    return repairs
+
+
+def acronym_definitions(
+    docs: Iterable[Document],
+    expand: Callable[[str, str], str | None] | None = None,
+    keep: Callable[[str], bool] | None = None,
+) -> dict[str, str]:
+    """Acronym → the long form a text writes just before it: "Weapons of Mass Destruction
+    (WMD)" (the long form's initials spell the acronym; small connecting words may be skipped).
+
+    ``expand(text before, acronym)`` finds the long form (default: any words); ``keep`` says
+    which long forms count (default: all). The first definition in reading order wins."""
+    expand = expand or _expansion
+    found: dict[str, str] = {}
+    for doc in docs:
+        for sentence in iter_sentences(doc):
+            for match in _ACRONYM_DEF.finditer(sentence.text):
+                acronym = match.group(1)
+                expansion = expand(sentence.text[: match.start()], acronym)
+                if expansion and acronym not in found and (keep is None or keep(expansion)):
+                    found[acronym] = expansion
+    return found
+
+
+def _expansion(before: str, acronym: str) -> str | None:
+    letters = acronym.rstrip("s").replace("-", "").upper()
+    words = re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", before)[-(2 * len(letters) + 2):]
+    for size in range(1, len(words) + 1):
+        candidate = words[-size:]
+        if candidate[0].lower() in _CONNECTORS:
+            continue
+        initials = "".join(
+            w[0] for w in candidate if w.lower() not in _CONNECTORS or w[0].isupper()
+        ).upper()
+        if initials == letters:
+            return " ".join(candidate)
+        if len(initials) > len(letters):
+            break
+    return None
+
+
+@dataclass
+class Found:
+    """Where a term occurs in one document."""
+
+    count: int
+    passages: frozenset[str]
+    sentences: list[SentenceRef]
+    where: list[int]  # sentence numbers in reading order
+
+
+class Spellings:
+    """One document's words run together as folded keys, with the word boundaries kept.
+
+    ``cased`` keeps letter case (for short names such as "US", which lower-cased would be
+    the pronoun)."""
+
+    def __init__(self, doc: Document, repairs: dict[str, str] | None = None, cased: bool = False):
+        self.repairs = repairs or {}
+        self.cased = cased
+        chunks: list[str] = []
+        bounds: list[int] = []
+        self.sentence_at: list[int] = []  # offset where each sentence starts in ``text``
+        self.sentences: list[SentenceRef] = []
+        position = 0
+        for sentence in iter_sentences(doc):
+            self.sentence_at.append(position)
+            self.sentences.append(sentence)
+            for word in self.words(sentence.text):
+                bounds.append(position)
+                chunks.append(word)
+                position += len(word)
+            bounds.append(position)
+            chunks.append("\x00")  # nothing matches across a sentence end
+            position += 1
+        self.text = "".join(chunks)
+        self.bounds = frozenset(bounds)
+
+    def words(self, text: str) -> list[str]:
+        if self.cased:
+            words = _PART.findall(_unquote(normalise(text)))
+            return [self.repairs.get(w.lower(), w) for w in words]
+        words = _ordinals([self.repairs.get(w, w) for w in parts(text)])
+        return [lemma(w) for w in words]
+
+    def key(self, term: str) -> str:
+        return "".join(self.words(term))
+
+    def count(self, term: str) -> Found:
+        """Occurrences of ``term`` (any spelling), matched at word boundaries."""
+        key = self.key(term)
+        if not key:
+            return Found(0, frozenset(), [], [])
+        bounds, find = self.bounds, self.text.find
+        hits: list[int] = []
+        at = find(key)
+        while at >= 0:
+            if at in bounds and at + len(key) in bounds:
+                hits.append(at)
+            at = find(key, at + 1)
+        where = sorted({bisect_right(self.sentence_at, h) - 1 for h in hits})
+        refs = [self.sentences[i] for i in where]
+        return Found(len(hits), frozenset(r.passage for r in refs), refs, where)
+
+    def count_any(self, terms: Iterable[str]) -> Found:
+        """Sentences holding any of ``terms`` (counted once each), e.g. an actor's aliases."""
+        where = sorted({i for term in terms for i in self.count(term).where})
+        refs = [self.sentences[i] for i in where]
+        return Found(len(refs), frozenset(r.passage for r in refs), refs, where)
+
+
+def vocabulary(docs: Iterable[Document]) -> Counter:
+    words: Counter = Counter()
+    for doc in docs:
+        for sentence in iter_sentences(doc):
+            words.update(parts(sentence.text))
+    return words

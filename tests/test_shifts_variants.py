@@ -1,0 +1,120 @@
+"""Spelling variants are one term: nothing is called new or gone while the other version
+writes it another way (real NSS cases), and the folding itself on real sentences."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from shift_support import analysed_pairs, load_version
+
+from concept_diff.shifts.variants import (
+    Spellings,
+    acronym_definitions,
+    ocr_repairs,
+    parts,
+    vocabulary,
+)
+
+PAIRS = [("2002", "2006"), ("2006", "2010"), ("2010", "2015"), ("2002", "2010"),
+         ("2006", "2015"), ("2002", "2015")]
+PRESENCE = {"term_new": "old", "actor_appears": "old", "term_gone": "new",
+            "actor_vanishes": "new"}
+
+
+@pytest.fixture(scope="module")
+def nss(nss_files):
+    return {year: load_version(path, year) for year, path in nss_files.items()}
+
+
+@pytest.fixture(scope="module")
+def pairs(nss_files):
+    return analysed_pairs(nss_files, PAIRS)
+
+
+def loose(form: str) -> re.Pattern:
+    """The form in any case, with or without hyphens, spaces or apostrophes between its
+    pieces, and with any ending (plurals): written independently of variants.py."""
+    pieces = re.findall(r"[^\W_]+", form.replace("'", "").replace("’", ""))
+    return re.compile(r"\b" + r"[\s\-'’]*".join(map(re.escape, pieces)), re.IGNORECASE)
+
+
+def named_forms(headline: dict, shifts) -> set[str]:
+    """Every form a presence headline speaks of: quoted forms, the subject and its long form,
+    and an actor's aliases."""
+    forms = set(re.findall(r"“([^”]+)”", headline["summary"]))
+    subject = headline["subject"]
+    forms |= {subject.split(" (")[0]} | set(re.findall(r"\(([^)]*)\)", subject))
+    actor = shifts.actor(subject)
+    if actor and headline["kind"].startswith("actor"):
+        forms |= {a for a in actor["aliases"] if len(a) >= 4 or " " in a}
+    return {f for f in forms if not f.startswith("with ")}
+
+
+@pytest.mark.corpus
+@pytest.mark.model
+def test_no_presence_headline_while_the_other_version_writes_a_variant(pairs, nss):
+    checked = 0
+    for (old, new), shifts in pairs.items():
+        texts = {"old": nss[old].text, "new": nss[new].text}
+        for headline in shifts.headlines:
+            other = PRESENCE.get(headline["kind"])
+            if other is None:
+                continue
+            for form in named_forms(headline, shifts):
+                found = loose(form).findall(texts[other])
+                assert not found, (old, new, headline["summary"], form, found[:3])
+                checked += 1
+    assert checked >= 30
+
+
+@pytest.mark.corpus
+@pytest.mark.model
+def test_real_variant_cases_are_counted_as_one(pairs):
+    # 2002 writes "al-Qaida" once, 2010 "al-Qa'ida" (straight and curly): a rise, not a debut.
+    claims = {(h["kind"], h["subject"]) for h in pairs[("2002", "2010")].headlines}
+    assert ("actor_appears", "al-Qa'ida") not in claims
+    # 2002 writes "free trade agreements", 2006 mostly "FTAs": not new in 2006.
+    early = pairs[("2002", "2006")].headlines
+    assert not [h for h in early if h["kind"] == "term_new" and "FTA" in h["subject"]]
+    # "WMD" and "weapons of mass destruction" are one term: 2006 has 34 + 3, 2015 has 5.
+    wmd = [h for h in pairs[("2006", "2015")].headlines if h["subject"].startswith("WMD")]
+    assert wmd and wmd[0]["kind"] == "term_down"
+    assert "weapons of mass destruction" in wmd[0]["summary"]
+
+
+@pytest.mark.corpus
+def test_spellings_fold_hyphens_case_acronyms_and_ordinals(nss):
+    old, new = nss["2006"], nss["2015"]
+    spell = {year: Spellings(nss[year]) for year in ("2002", "2006", "2015")}
+    text = {year: nss[year].text for year in ("2002", "2006", "2015")}
+    # "long-term" and "long term" are one term; a count by regex of both forms agrees.
+    for year in ("2006", "2015"):
+        expected = len(re.findall(r"\blong[\s-]+terms?\b", text[year], re.IGNORECASE))
+        assert spell[year].count("long term").count == expected > 0
+        assert spell[year].count("long-term").count == expected
+    # "twenty-first century" (2002) and "21st century" (2015) are one term.
+    assert spell["2002"].count("21st century").count == spell["2002"].count(
+        "twenty-first century").count >= 3
+    assert spell["2015"].count("twenty-first century").count >= 1
+    # Acronyms defined in either text, with the long form just before them.
+    defined = acronym_definitions([old, new])
+    assert defined["WMD"].lower() == "weapons of mass destruction"
+    # Matched at word boundaries only: "isis" is not found inside "crisis".
+    assert "crisis" in text["2006"].lower()
+    assert spell["2006"].count("isis").count == 0
+
+
+@pytest.mark.corpus
+def test_ocr_look_alikes_are_repaired_only_where_the_texts_confirm_them(nss):
+    doc = nss["2002"]
+    words = vocabulary([doc])
+    assert words["twenty"] and words["modern"]
+    # A scan that read "w" as "vv" and "m" as "rn": the texts know "twenty"; "modern" is an
+    # English word and is never read as "modem".
+    damaged = words + Counter({"tvventy": 1})
+    repairs = ocr_repairs(damaged)
+    assert repairs.get("tvventy") == "twenty"
+    assert "modern" not in repairs
+    assert parts("The Twenty-First Century's") == ["the", "twenty", "first", "century"]
