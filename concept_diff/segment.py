@@ -175,7 +175,8 @@ def mark_cover(blocks: Sequence[Block], *, trust_headings: bool = False) -> list
     The cover is what comes before the first passage of prose, a numbered heading or a
     sub-heading of the first heading: title lines, dates, a letterhead ("THE WHITE HOUSE"),
     scraps of capitals or of no English word (a signature read as "x Wsxasri"). A lone
-    one-word heading ("Introduction") is a section, not a cover. ``trust_headings``: headings
+    one-word heading ("Introduction") is a section, not a cover; so is the last of several
+    headings when it has small letters and no date ("Core Tasks" under "Strategic Concept"). ``trust_headings``: headings
     came from markup (HTML, Word styles), so the title is the first and the rest are sections.
     Later headings that are only a dateline become ``dateline`` blocks, in no section either.
     """
@@ -186,6 +187,10 @@ def mark_cover(blocks: Sequence[Block], *, trust_headings: bool = False) -> list
         if blocks[end].kind == "heading" and first_level is None:
             first_level = blocks[end].level
         end += 1
+    headings = [i for i in range(end) if blocks[i].kind == "heading"]
+    last = blocks[end - 1].text if end else ""
+    if len(headings) >= 2 and headings[-1] == end - 1 and _LOWER.search(last):
+        end -= 0 if _MONTH_DATE.search(last) else 1  # "Core Tasks" then prose: the body
     if end == len(blocks) or first_level is None:
         end = 0  # no heading in it, or nothing after it: no cover to set aside
     elif sum(len(_WORD.findall(b.text)) for b in blocks[:end] if b.kind == "heading") < 2:

@@ -173,3 +173,11 @@ def test_a_dateline_is_no_section():
     assert sections == ["II. Alliances", "The Attacks of September 11, 2001"]
     assert doc.passages[-2].section == "II. Alliances"
     assert "September 14, 2001" in doc.text  # kept in the text, in no section
+
+
+def test_last_title_case_heading_before_the_prose_opens_the_body():
+    doc = load_text(
+        "Strategic Concept\n\nCore Tasks\n\nThe alliance faces new threats from many directions.\n"
+    )
+    assert doc.cleanup.cover == ["Strategic Concept"]
+    assert [s.heading for s in doc.sections] == ["Core Tasks"]
