@@ -65,9 +65,8 @@ class CleanupReport:
     ocr_repairs: int = 0  # "|" read for "l", sentences glued together ("end.Next")
     header_footer_counts: dict[str, int] = field(default_factory=dict)  # running line -> times
     # every repair that changed a word (by kind, each kind in reading order): {"kind", "before",
-    # "after"}, kind one
-    # of "letterspacing" (pieces closed up), "hyphen" (a line-break hyphen dropped), "pipe"
-    # ("|" read as "l"); ligatures are only counted
+    # "after"}, kind one of "letterspacing" (pieces closed up), "hyphen" (a line-break hyphen
+    # dropped), "pipe" ("|" read as "l"); ligatures are only counted
     repairs: list[dict[str, str]] = field(default_factory=list)
     cover: list[str] = field(default_factory=list)  # title-page lines kept out of the sections
 
