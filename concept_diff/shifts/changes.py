@@ -263,7 +263,8 @@ def _term_counts(row, pair: Pair):
 
 def _acronym_of(row, pair: Pair) -> tuple[str, str] | None:
     """(acronym, long form) where the term is an acronym defined in either text, its long
-    form, or a run of 2+ words written mostly inside its long form ("mass destruction")."""
+    form, or a run of its words written mostly inside the long form ("mass destruction",
+    "destruction" beside "weapons of mass destruction (WMD)")."""
     run = pair.run(row.lemma)
     for short, long in pair.acronyms.items():
         if _is_acronym(row, short):
@@ -271,7 +272,7 @@ def _acronym_of(row, pair: Pair) -> tuple[str, str] | None:
         whole = pair.run(long)
         if run == whole:
             return short, long
-        if len(run) >= 2 and any(
+        if any(
             whole[i : i + len(run)] == run for i in range(len(whole) - len(run) + 1)
         ):
             inside = sum(pair.lower[v].count(long).count for v in (0, 1))
