@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from concept_diff.align import align
+from concept_diff.align import align, decision_for
 from concept_diff.build import document_from_passages, split_sentences
 
 SYNONYMS = {
@@ -135,9 +135,11 @@ def pair(nss_files) -> Pair:
 
 
 def _run(pair: Pair, embedder):
+    """Aligned as ``compare`` aligns: with the shipped pair decision for this embedder."""
     old = document_from_passages(pair.old, title="old")
     new = document_from_passages(pair.new, title="new")
-    return align(old, new, embedder.encode(pair.old), embedder.encode(pair.new))
+    return align(old, new, embedder.encode(pair.old), embedder.encode(pair.new),
+                 decision=decision_for(embedder.name))
 
 
 def _check(result, pair: Pair, floors: dict[str, float]) -> dict:

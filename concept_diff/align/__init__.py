@@ -23,10 +23,13 @@ import numpy as np
 from ..gcpause import collector_paused
 from ..model import Document
 from .core import AlignParams, align_units, calibrate
-from .entries import Entry, build_entries, check_accounting, order_entries
+from .decision import Decision, attach_related, decide, decision_for
+from .entries import Entry, build_entries, check_accounting, order_entries, redlines
+from .features import PairEvidence
 from .scoring import Units
 
-__all__ = ["KINDS", "AlignParams", "Alignment", "Entry", "align", "sentence_texts"]
+__all__ = ["KINDS", "AlignParams", "Alignment", "Decision", "Entry", "align", "decision_for",
+           "sentence_texts"]
 
 KINDS = ("unchanged", "edited", "rewritten", "moved", "split", "merged", "added", "removed")
 
@@ -66,16 +69,23 @@ def align(
     *,
     old_sentence_vecs: np.ndarray | None = None,
     new_sentence_vecs: np.ndarray | None = None,
+    decision: Decision | None = None,
 ) -> Alignment:
-    """Every passage of ``old`` and ``new`` in exactly one entry, in the new document's order."""
+    """Every passage of ``old`` and ``new`` in exactly one entry, in the new document's order.
+
+    With ``decision`` (decision.py; ``decision_for(embedder.name)`` gives the shipped one),
+    linked pairs carry a calibrated ``confidence`` and are kept only above its threshold, and
+    added/removed passages get their ``related`` same-topic passage on the other side.
+    """
     with collector_paused():
-        return _align(old, new, old_vecs, new_vecs, params, old_sentence_vecs, new_sentence_vecs)
+        return _align(old, new, old_vecs, new_vecs, params, old_sentence_vecs, new_sentence_vecs,
+                      decision)
 
 
 def _align(
     old: Document, new: Document, old_vecs: np.ndarray, new_vecs: np.ndarray,
     params: AlignParams | None, old_sentence_vecs: np.ndarray | None,
-    new_sentence_vecs: np.ndarray | None,
+    new_sentence_vecs: np.ndarray | None, decision: Decision | None,
 ) -> Alignment:
     params = params or AlignParams()
     _check_rows(old, old_vecs, new, new_vecs)
@@ -83,7 +93,15 @@ def _align(
     old_units = Units([p.text for p in old.passages], old_vecs)
     new_units = Units([p.text for p in new.passages], new_vecs)
     result = align_units(old_units, new_units, params)
-    entries = order_entries(build_entries(old_ids, new_ids, old_units, new_units, result, params))
+    entries = build_entries(old_ids, new_ids, old_units, new_units, result, params,
+                            redline=decision is None)
+    if decision is not None:
+        evidence = PairEvidence(old_units.texts, new_units.texts, old_units.vecs, new_units.vecs,
+                                old_toks=old_units.toks, new_toks=new_units.toks)
+        entries = decide(entries, evidence, decision, old_ids, new_ids, params.edited_min)
+        attach_related(entries, evidence, decision, old_ids, new_ids)
+        redlines(entries, old_units, new_units)
+    entries = order_entries(entries)
     check_accounting(entries, len(old_ids), len(new_ids))
     parameters = {
         **params.to_dict(),
@@ -92,6 +110,8 @@ def _align(
         "candidate_search": "dense" if len(old_ids) * len(new_ids) <= params.dense_limit
         else "coarse-to-fine",
     }
+    if decision is not None:
+        parameters["decision"] = decision.describe()
     if old_sentence_vecs is not None and new_sentence_vecs is not None:
         parameters["sentence_calibration"] = _align_sentences(
             entries, _Sentences.of(old, old_sentence_vecs), _Sentences.of(new, new_sentence_vecs),

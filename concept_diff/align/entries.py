@@ -24,6 +24,8 @@ class Entry:
     sentences: list[Entry] = field(default_factory=list)
     old_index: list[int] = field(default_factory=list, repr=False)
     new_index: list[int] = field(default_factory=list, repr=False)
+    confidence: float | None = None  # P(same content) of a linked pair (align/decision.py)
+    related: dict | None = None  # added/removed: the nearest same-topic passage, {id, score}
 
     def to_dict(self, *, nested: bool = True) -> dict:
         out = {
@@ -34,6 +36,9 @@ class Entry:
             "lexical": None if self.lexical is None else round(self.lexical, 4),
         }
         if nested:
+            out["confidence"] = self.confidence
+            if not (self.old and self.new):
+                out["related"] = self.related
             out["redline"] = self.redline
             out["sentences"] = [s.to_dict(nested=False) for s in self.sentences]
         return out
@@ -69,11 +74,11 @@ def build_entries(
     entries += [Entry("added", [], [new_ids[j]], None, None, new_index=[j])
                 for j in range(len(new_ids)) if j not in used_new]
     if redline:
-        _redlines(entries, old, new)
+        redlines(entries, old, new)
     return entries
 
 
-def _redlines(entries: list[Entry], old: Units, new: Units) -> None:
+def redlines(entries: list[Entry], old: Units, new: Units) -> None:
     from ..redline import diff_words
 
     for entry in entries:

@@ -2,7 +2,9 @@
 
 Each entry opens with the anchors of all its passages (so every passage of both versions has
 exactly one anchor in the report), then a header line saying what happened, then the text:
-a redline for aligned pairs, the full text for added and removed passages. Removed passages
+a redline for aligned pairs (in HTML, a rewritten pair's two texts side by side instead), the
+full text for added and removed passages, which also name their nearest same-topic passage on
+the other side (``related``) where the JSON has one. Removed passages
 sit just after the entry holding the old passage that preceded them.
 """
 
@@ -12,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import redlines
-from .markup import anchor, md_text
+from .markup import anchor, md_fragment, md_text, squash
 from .refs import Refs
 
 KIND_WORDS = {
@@ -91,16 +93,25 @@ def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
         section = refs.section("old", old_ids[0])
         where = f", section “{md_text(section)}”" if section else ""
         line += f" from {md_text(refs.version('old'))}{where}"
+    if entry.get("related"):
+        line += " · " + _related(refs, entry["related"], "old" if new_ids else "new")
     return line
 
 
 def _scores(entry: Mapping[str, Any]) -> str:
     parts = []
-    for key in ("similarity", "lexical"):
+    for key in ("similarity", "lexical", "confidence"):
         value = entry.get(key)
         if isinstance(value, (int, float)):
             parts.append(f"{key} {value:.2f}")
     return "".join(f" · {p}" for p in parts)
+
+
+def _related(refs: Refs, related: Mapping[str, Any], side: str) -> str:
+    """``treated in 2010 ¶7 (topic 0.81)``: the nearest same-topic passage on the other side."""
+    score = related.get("score")
+    shown = f" (topic {score:.2f})" if isinstance(score, (int, float)) else ""
+    return f"treated in {refs.link(side, related['id'])}{shown}"
 
 
 def _moved_from(refs: Refs, old_ids: list[str]) -> str:
@@ -121,7 +132,18 @@ def _quoted_section(refs: Refs, side: str, passage_id: str) -> str:
 
 def _body(refs: Refs, entry: Mapping[str, Any], html: bool) -> str:
     old_ids, new_ids = list(entry.get("old", [])), list(entry.get("new", []))
+    if html and entry.get("kind") == "rewritten" and old_ids and new_ids:
+        return _side_by_side(refs, old_ids, new_ids)
     if entry.get("redline") and old_ids and new_ids and entry.get("kind") != "unchanged":
         return redlines.render(entry["redline"], html=html)
     side, ids = ("new", new_ids) if new_ids else ("old", old_ids)
     return md_text(" ".join(refs.passage(side, p)["text"] for p in ids))
+
+
+def _side_by_side(refs: Refs, old_ids: list[str], new_ids: list[str]) -> str:
+    """Old and new in two columns: a word redline of two different texts is unreadable."""
+    def column(side: str, ids: list[str]) -> str:
+        return md_fragment(squash(" ".join(refs.passage(side, p)["text"] for p in ids))) or " "
+
+    return "\n".join([f"| {refs.names('old', old_ids)} | {refs.names('new', new_ids)} |",
+                      "|---|---|", f"| {column('old', old_ids)} | {column('new', new_ids)} |"])
