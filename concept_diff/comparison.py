@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .align import Alignment, AlignParams, align, sentence_texts
+from .align import Alignment, AlignParams, align, decision_for, sentence_texts
 from .model import Document
 
 SCHEMA = "concept-diff/1"
@@ -128,7 +128,8 @@ def compare(
     old_v, new_v, old_s, new_s = (vecs[a:b] for a, b in cuts)
     step("aligning")
     alignment = align(old_doc, new_doc, old_v, new_v, params,
-                      old_sentence_vecs=old_s, new_sentence_vecs=new_s)
+                      old_sentence_vecs=old_s, new_sentence_vecs=new_s,
+                      decision=decision_for(embedder.name))
     info = {"name": embedder.name, "source": embedder.source, "identity": embedder.identity}
     if analyse:
         step("analysing terms, actors and framing")
