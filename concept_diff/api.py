@@ -38,22 +38,38 @@ def compare_files(
     quiet: bool = False,
     actors: list[str] | None = None,
     framing: str | Path | None = None,
+    mentions: str | Path | None = None,
+    framing_labels: str | Path | None = None,
 ) -> CompareResult:
     """Compare two documents; with ``output``, write the report(s) there (format from ``fmt``
     or the file extension) through concept_diff.report, which renders the JSON contract.
+    ``mentions``: also write every scored mention to this CSV; ``framing_labels``: such a
+    file, corrected, whose labels replace the predictions (shifts/framing_io.py).
     Unless ``quiet``, each step is shown on stderr while it runs."""
     _offline()
     if output is not None:
         from .report import parse_formats
 
         parse_formats(fmt, Path(output))  # a bad format fails before the slow part
+    if framing_labels is not None:  # a bad labels file fails before the slow part too
+        from .shifts.framing import load_framing
+        from .shifts.framing_io import read_framing_labels
+
+        read_framing_labels(framing_labels, load_framing(framing).keys)
     actor_specs: list[str] | str | Path | None = actors or None
     if actors and len(actors) == 1 and Path(actors[0]).suffix == ".toml":
         actor_specs = Path(actors[0])
     with _progress(quiet) as step:
         comparison = compare(old, new, model=model, device=device, cache_dir=cache_dir,
-                             actors=actor_specs, framing=framing, progress=step)
+                             actors=actor_specs, framing=framing,
+                             framing_labels=framing_labels, progress=step)
         written: list[Path] = []
+        if mentions is not None:
+            from .shifts.framing_io import write_mentions
+
+            shifts = comparison.shifts
+            written.append(write_mentions(shifts.get("mentions", []),
+                                          shifts.get("framing", {}).get("keys", []), mentions))
         if output is not None:
             from .report import write_reports
 

@@ -118,6 +118,14 @@ def compare(
         Path | None,
         typer.Option("--framing", help="A TOML file of framing categories replacing the default."),
     ] = None,
+    mentions: Annotated[
+        Path | None,
+        typer.Option("--mentions", help="Write every actor mention (sentence, role, predicted framing, probabilities) to this CSV."),
+    ] = None,
+    framing_labels: Annotated[
+        Path | None,
+        typer.Option("--framing-labels", help="A --mentions CSV with its label column corrected: those labels replace the predictions."),
+    ] = None,
     model: Model = None,
     device: Device = None,
     cache_dir: CacheDir = None,
@@ -141,6 +149,8 @@ def compare(
             quiet=quiet,
             actors=actor,
             framing=framing,
+            mentions=mentions,
+            framing_labels=framing_labels,
         )
     except ConceptDiffError as error:
         _fail(error)

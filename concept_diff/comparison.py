@@ -47,6 +47,7 @@ class Comparison:
             "terms": self.shifts.get("terms", []),
             "actors": self.shifts.get("actors", []),
             "headlines": self.shifts.get("headlines", []),
+            "framing": self.shifts.get("framing", {}),
         }
 
     def alignment_frame(self) -> pd.DataFrame:
@@ -103,12 +104,14 @@ def compare(
     analyse: bool = True,
     actors: list[str] | str | Path | None = None,
     framing: str | Path | None = None,
+    framing_labels: str | Path | None = None,
     progress: Progress | None = None,
 ) -> Comparison:
     """Align ``old`` and ``new`` by meaning; with ``analyse``, add terms, actors, headlines.
 
     ``actors``: extra or merged actors ("Name=alias|alias" strings or a TOML file);
-    ``framing``: a framing-categories TOML replacing the default; ``progress`` is told the
+    ``framing``: a framing-categories TOML replacing the default; ``framing_labels``: a
+    mention file whose corrected labels replace the predictions; ``progress`` is told the
     name of each step as it starts, and for embedding how many texts of how many are done.
     """
     step = progress or (lambda _name, _done=None, _total=None: None)
@@ -133,7 +136,7 @@ def compare(
     info = {"name": embedder.name, "source": embedder.source, "identity": embedder.identity}
     if analyse:
         step("analysing terms, actors and framing")
-    shifts = (_shifts(old_doc, new_doc, alignment, embedder, actors, framing)
+    shifts = (_shifts(old_doc, new_doc, alignment, embedder, actors, framing, framing_labels)
               if analyse else None)
     comparison = Comparison(old_doc, new_doc, alignment, info, alignment.parameters)
     if shifts is not None:
@@ -164,8 +167,16 @@ def _cuts(sizes: list[int]) -> list[tuple[int, int]]:
 
 
 def _shifts(old: Document, new: Document, alignment: Alignment, embedder: Any, actors: Any,
-            framing: Any) -> dict:
-    """Terms, actors and headlines (concept_diff.shifts)."""
+            framing: Any, framing_labels: Any = None) -> dict:
+    """Terms, actors and headlines (concept_diff.shifts), and the scored mentions (for
+    ``--mentions``; not part of the JSON contract)."""
     from .shifts import analyse
+    from .shifts.framing_io import mention_table
 
-    return analyse(old, new, alignment, embedder, actors=actors, framing=framing).to_dict()
+    shifts = analyse(old, new, alignment, embedder, actors=actors, framing=framing,
+                     framing_labels=framing_labels)
+    result = shifts.to_dict()
+    versions = {"old": old.version, "new": new.version}
+    result["framing"]["keys"] = shifts.framing.keys
+    result["mentions"] = mention_table(shifts.all_mentions(), shifts.framing.keys, versions)
+    return result

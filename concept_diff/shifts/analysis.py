@@ -16,13 +16,13 @@ from . import headlines as hl
 from .actors import Matcher, Mention, detect_actors, find_mentions, parse_actor_specs
 from .framing import (
     Framing,
-    FramingScorer,
     distribution,
     dominant,
     js_distance,
     load_framing,
     tied,
 )
+from .framing_io import frame_pair
 from .terms import term_table, top_terms
 
 SELF_RATIO = 3.0  # the author: named at least this many times more than any other actor
@@ -39,6 +39,7 @@ class Shifts:
     headlines: list[dict]
     framing: Framing
     _mentions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    framing_info: dict = field(default_factory=dict)  # method, measured accuracy, overrides
 
     def mentions(self, actor: str) -> pd.DataFrame:
         """Every sentence naming the actor (version, passage, sentence, quote, label, scores).
@@ -48,6 +49,10 @@ class Shifts:
         if frame.empty:
             return frame
         return frame[frame.actor == actor].reset_index(drop=True)
+
+    def all_mentions(self) -> pd.DataFrame:
+        """The mention table of every actor (see ``mentions``), with role and label source."""
+        return self._mentions
 
     def actor(self, name: str) -> dict | None:
         return next((a for a in self.actors if a["actor"] == name), None)
@@ -59,7 +64,8 @@ class Shifts:
             {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
             for row in terms.to_dict(orient="records")
         ]
-        return {"terms": records, "actors": self.actors, "headlines": self.headlines}
+        return {"terms": records, "actors": self.actors, "headlines": self.headlines,
+                "framing": self.framing_info}
 
 
 def analyse(
@@ -70,17 +76,20 @@ def analyse(
     *,
     actors: list[str] | str | Path | None = None,
     framing: str | Path | None = None,
+    framing_labels: str | Path | None = None,
 ) -> Shifts:
     """Terms, actors with their framing, and ranked headlines for ``old`` → ``new``.
 
     ``alignment`` is accepted for callers that have one; sections are compared by heading.
+    ``framing_labels``: a mention file (framing_io) whose labels replace the predictions.
     """
     del alignment  # sections are matched by heading text, which needs no alignment
     with collector_paused():
-        return _analyse(old, new, embedder, actors, framing)
+        return _analyse(old, new, embedder, actors, framing, framing_labels)
 
 
-def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: Any) -> Shifts:
+def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: Any,
+             framing_labels: Any = None) -> Shifts:
     if embedder is None:
         from ..embed import get_embedder
 
@@ -96,9 +105,12 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
         m for m in mentions if m.actor == self_actor
     ]
     scored = sum(m.actor != self_actor for m in mentions)
-    scorer = FramingScorer(spec, embedder)
-    raw, probs = scorer.scored([(m.text, m.spans) for m in mentions[:scored]])
+    framed = frame_pair(mentions[:scored], spec, embedder, {"old": old.version, "new": new.version},
+                        default_framing=framing is None, labels_file=framing_labels)
+    raw, probs = framed.raw, framed.probs
     frame = _mention_frame(mentions, probs, spec)
+    frame["role"] = framed.roles + [None] * (len(mentions) - scored)
+    frame["source"] = framed.source + [None] * (len(mentions) - scored)
     records = _actor_records(actor_list, mentions[:scored], (raw, probs), spec, (old, new))
     if self_actor:
         records.append(_self_record(self_actor, mentions[scored:], actor_list))
@@ -106,7 +118,8 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
     for record in records:
         record["self"] = record["actor"] == self_actor
     headlines = _headlines(records, terms, old, new, spec)
-    return Shifts(terms=terms, actors=records, headlines=headlines, framing=spec, _mentions=frame)
+    return Shifts(terms=terms, actors=records, headlines=headlines, framing=spec, _mentions=frame,
+                  framing_info=framed.info)
 
 
 def _mention_frame(mentions: list[Mention], probs: np.ndarray, spec: Framing) -> pd.DataFrame:

@@ -264,3 +264,47 @@ def dominant(
 def tied(key: str | None) -> list[str]:
     """The categories of a dominant value (one, or those of an unbroken tie)."""
     return key.split(TIE) if key else []
+
+
+# --- how sure a framing shift is -----------------------------------------------------------
+#
+# The rule: a framing-shift headline needs MIN_SENTENCES sentences naming the actor in each
+# version, and the rise in the share of the framing it claims must be supported: the 95 %
+# interval of (new share - old share) excludes 0. The interval is Bayesian: each version's
+# category shares get a Dirichlet posterior (counts of the sentences' labels + 1/2, Jeffreys'
+# prior); DRAWS paired draws with a fixed seed (so reports are reproducible) give the
+# distribution of the difference. Labels are taken as given: the classifier's own error rate
+# is stated separately (the report's Method section).
+
+MIN_SENTENCES = 5
+DRAWS = 4000
+LEVEL = 0.95
+
+
+def counts_from(shares: dict[str, float], total: int) -> dict[str, int]:
+    """Sentence counts back from shares of ``total`` sentences."""
+    return {k: round(v * total) for k, v in shares.items()}
+
+
+def share_change_interval(old: dict[str, int], new: dict[str, int], key: str
+                          ) -> tuple[float, float]:
+    """The LEVEL interval of new share - old share of ``key`` (Dirichlet posteriors)."""
+    keys = sorted(set(old) | set(new))
+    rng = np.random.default_rng(0)
+    column = keys.index(key)
+    a = rng.dirichlet([old.get(k, 0) + 0.5 for k in keys], DRAWS)[:, column]
+    b = rng.dirichlet([new.get(k, 0) + 0.5 for k in keys], DRAWS)[:, column]
+    tail = (1 - LEVEL) / 2
+    low, high = np.quantile(b - a, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def supported_shift(old: dict[str, int], new: dict[str, int], gained: list[str]
+                    ) -> tuple[float, float] | None:
+    """The interval of the smallest gain among ``gained`` when every gain is supported
+    (enough sentences on each side, interval above 0); else None."""
+    if min(sum(old.values()), sum(new.values())) < MIN_SENTENCES or not gained:
+        return None
+    intervals = [share_change_interval(old, new, k) for k in gained]
+    low, high = min(intervals)
+    return (low, high) if low > 0 else None

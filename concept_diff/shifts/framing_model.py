@@ -12,9 +12,10 @@ Each mention (a sentence and where the actor is named in it) becomes:
 
 The model (data/framing_model.json) is a multinomial logistic regression fitted on labelled
 real sentences (bench/bench_framing.py --fit); it ships as plain arrays: feature names, the
-standardising means and scales, coefficients and intercepts. Two variants: ``full`` (parse
-features and the embedding, used with the embedder it was fitted with) and ``parse`` (parse
-features only, used with any other embedder, e.g. ``--model lexical``).
+standardising means and scales, coefficients and intercepts. Two variants: ``full`` (all
+features, used with the embedder it was fitted with) and ``parse`` (no prototype scores, used
+with any other embedder, e.g. ``--model lexical``). A raw masked-clause embedding was tried as
+features and dropped: with 480 training sentences it overfitted (worse on held-out years).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import numpy as np
 
 from .framing import CueIndex, Framing, FramingScorer, _near_lemmas, mask_sentence
 from .parse import Parse, parse_sentences
-from .roles import Role, actor_role, lexicon
+from .roles import ROLES, Role, actor_role, lexicon
 from .text import lemma, token_spans
 
 Item = tuple[str, tuple[tuple[int, int], ...]]  # sentence, spans of the actor
@@ -54,18 +55,42 @@ class MentionData:
 
 
 def mention_data(items: list[Item], framing: Framing, embedder: Any,
-                 cache_dir: str | Path | None = None) -> MentionData:
+                 cache_dir: str | Path | None = None, groups: list | None = None
+                 ) -> MentionData:
+    """Roles, features and masked clauses of ``items``. ``groups`` (one key per item, e.g.
+    (version, actor)) adds each item's context: how the other sentences naming the same actor
+    in the same document read (mean prototype probabilities and role shares)."""
     parses = parse_sentences([text for text, _ in items], cache_dir) if items else []
     roles = [actor_role(p, spans) for p, (_, spans) in zip(parses, items)]
     index = CueIndex(c.cues for c in framing.categories)
-    features, clauses = [], []
+    features, clauses, clause_items = [], [], []
     for parse, role, (text, spans) in zip(parses, roles, items):
         clause_text, clause_spans = _clause_item(text, spans, role)
+        clause_items.append((clause_text, clause_spans))
         clauses.append(mask_sentence(clause_text, clause_spans, framing.mask))
         features.append(parse_features(role, framing, index, parse, spans, clause_text,
                                        clause_spans))
-    raw, probs = FramingScorer(framing, embedder).scored(items)
+    scorer = FramingScorer(framing, embedder)
+    raw, probs = scorer.scored(items)
+    _, clause_probs = scorer.scored(clause_items)
+    for row, p in zip(features, clause_probs):  # the prototype scorer on the clause alone
+        row.update({f"ctxsent:clause:{k}": float(v) for k, v in zip(framing.keys, p)})
+    if groups is not None:
+        _add_context(features, roles, probs, groups, framing.keys)
     return MentionData(roles, features, clauses, probs, raw)
+
+
+def _add_context(features, roles, probs, groups, keys) -> None:
+    members: dict[Any, list[int]] = {}
+    for i, key in enumerate(groups):
+        members.setdefault(key, []).append(i)
+    for indices in members.values():
+        mean = probs[indices].mean(axis=0)
+        shares = {r: sum(roles[i].role == r for i in indices) / len(indices) for r in ROLES}
+        for i in indices:
+            features[i].update({f"ctxsent:{k}": float(v) for k, v in zip(keys, mean)})
+            features[i].update({f"ctxrole={r}": v for r, v in shares.items()})
+            features[i]["ctx_n"] = float(np.log1p(len(indices)))
 
 
 def _clause_item(text: str, spans, role: Role) -> Item:
@@ -96,6 +121,10 @@ def parse_features(role: Role, framing: Framing, index: CueIndex, parse: Parse, 
     for name in _CLASSES["noun"]:
         if role.noun in lex[name]:
             found[f"noun:{name}"] = 1.0
+    if role.predicate:
+        found[f"pred={role.predicate}"] = 1.0
+    if role.noun:
+        found[f"noun={role.noun}"] = 1.0
     keys = framing.keys
     clause_lemmas = _masked_lemmas(clause_text, clause_spans)
     for key, count in zip(keys, index.counts(clause_lemmas)):
@@ -103,7 +132,29 @@ def parse_features(role: Role, framing: Framing, index: CueIndex, parse: Parse, 
     for key, count in zip(keys, index.counts(_near_lemmas(parse.text, spans, framing.window))):
         found[f"cue_near:{key}"] = float(min(count, 3))
     found["clause_words"] = min(len(clause_lemmas), 60) / 60
+    found.update(_shape(parse, spans))
     return found
+
+
+def _shape(parse: Parse, spans) -> dict[str, float]:
+    """What kind of sentence names the actor: a fragment with no verb, a list of names, a
+    short line, a mention inside parentheses."""
+    tokens = parse.tokens
+    inside = parse.covering(*spans[0]) if spans else []
+    head = next((i for i in inside if tokens[i].head not in inside), inside[0] if inside else 0)
+    top = head
+    while tokens[top].dep in ("conj", "appos") and tokens[top].head != top:
+        top = tokens[top].head
+    listed = sum(t.dep == "conj" and t.pos == "PROPN" for t in tokens)
+    before = parse.text[: spans[0][0]] if spans else ""
+    return {
+        "no_verb": float(not any(t.pos in ("VERB", "AUX") for t in tokens)),
+        "in_list": float(top != head or any(tokens[c].dep == "conj" for c in parse.children(head))),
+        "list_names": min(listed, 6) / 6,
+        "sentence_words": min(len(tokens), 60) / 60,
+        "in_parentheses": float(before.count("(") > before.count(")")),
+        "propn_share": sum(t.pos == "PROPN" for t in tokens) / max(len(tokens), 1),
+    }
 
 
 def _masked_lemmas(text: str, spans) -> list[str]:
@@ -152,23 +203,30 @@ def _floats(values) -> list[float]:
     return [round(float(v), 7) for v in values]
 
 
-def design_matrix(data: MentionData, features: tuple[str, ...], embedder: Any | None
-                  ) -> np.ndarray:
-    """Rows of the named features (absent ones 0) and, for a ``full`` model, the masked-clause
-    embedding, its prototype similarities and the sentence scorer's probabilities."""
-    names = [f for f in features if not f.startswith(("emb:", "sent:"))]
+def design_matrix(data: MentionData, features: tuple[str, ...]) -> np.ndarray:
+    """One row per mention: the named features (absent ones 0), then for a ``full`` model the
+    sentence scorer's probabilities ("sent:KEY")."""
+    names = [f for f in features if not f.startswith("sent:")]
     rows = np.array([[row.get(name, 0.0) for name in names] for row in data.features],
                     dtype=np.float64).reshape(len(data.features), len(names))
     if len(names) == len(features):
         return rows
-    assert embedder is not None, "a full model needs the embedder"
-    vectors = np.asarray(embedder.encode(data.clauses), dtype=np.float64)
-    extra = [vectors, data.sentence_probs]
-    return np.hstack([rows, *extra]).reshape(len(rows), len(features))
+    return np.hstack([rows, data.sentence_probs]).reshape(len(rows), len(features))
 
 
-def full_feature_names(named: list[str], dim: int, keys: list[str]) -> tuple[str, ...]:
-    return (*named, *(f"emb:{i}" for i in range(dim)), *(f"sent:{k}" for k in keys))
+def feature_names(data: MentionData, keys: list[str], min_count: int = 5
+                  ) -> dict[str, tuple[str, ...]]:
+    """The features of each variant: ``parse`` (independent of the embedder) and ``full``
+    (also the prototype scorer's probabilities: sentence, clause, the actor's other
+    sentences). A lemma feature ("pred=deter") needs ``min_count`` mentions."""
+    counts: dict[str, int] = {}
+    for row in data.features:
+        for name in row:
+            counts[name] = counts.get(name, 0) + 1
+    named = sorted(n for n, c in counts.items()
+                   if c >= min_count or not n.startswith(("pred=", "noun=")))
+    return {"parse": tuple(n for n in named if not n.startswith("ctxsent:")),
+            "full": (*named, *(f"sent:{k}" for k in keys))}
 
 
 @lru_cache(maxsize=4)
@@ -195,15 +253,17 @@ def rule_probabilities(data: MentionData, keys: list[str]) -> np.ndarray:
 
 
 def frame_mentions(items: list[Item], framing: Framing, embedder: Any,
-                   cache_dir: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, probabilities) per mention: the shipped model where it applies (the default
-    categories), else the prototype scorer alone. Scores are the probabilities."""
+                   cache_dir: str | Path | None = None, groups: list | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(scores, probabilities, roles) per mention from the shipped model: the ``full`` variant
+    with the embedder it was fitted with, the ``parse`` variant with any other. Scores are the
+    probabilities. ``groups``: see mention_data (the model was fitted with them)."""
     model = load_model()
-    if not items or list(model["keys"]) != framing.keys:
-        return FramingScorer(framing, embedder).scored(items)
-    data = mention_data(items, framing, embedder, cache_dir)
+    if cache_dir is None and hasattr(embedder, "folder"):
+        cache_dir = Path(embedder.folder).parent.parent  # beside the embedding cache
+    data = mention_data(items, framing, embedder, cache_dir, groups)
     variant = "full" if getattr(embedder, "name", None) == model["embedder"] else "parse"
     linear = LinearModel.from_dict(model[variant])
-    matrix = design_matrix(data, linear.features, embedder if variant == "full" else None)
+    matrix = design_matrix(data, linear.features)
     probs = linear.probabilities(matrix)
-    return probs, probs
+    return probs, probs, [r.role for r in data.roles]

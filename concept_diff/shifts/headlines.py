@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..model import Document
 from .changes import Change, Pair, actor_change, term_changes
-from .framing import tied
+from .framing import MIN_SENTENCES, counts_from, supported_shift, tied
 from .text import words_in
 
 MAX_HEADLINES = 40
@@ -69,8 +69,10 @@ def _pct(x: float) -> str:
 
 
 def framing_candidate(actor: dict, old: Document, new: Document, labels: dict) -> Candidate | None:
+    """A framing shift, only where it is supported (framing.supported_shift: MIN_SENTENCES
+    sentences a side, the gain's 95 % interval above 0); the summary gives the counts."""
     n_old, n_new = actor["old_mentions"], actor["new_mentions"]
-    if min(n_old, n_new) < MIN_FRAMING_MENTIONS or actor["shift"] is None:
+    if min(n_old, n_new) < max(MIN_FRAMING_MENTIONS, MIN_SENTENCES) or actor["shift"] is None:
         return None
     before, after = tied(actor["old_dominant"]), tied(actor["new_dominant"])
     changed = before != after
@@ -82,13 +84,20 @@ def framing_candidate(actor: dict, old: Document, new: Document, labels: dict) -
         return None
     gains = {k: actor["new_framing"][k] - actor["old_framing"].get(k, 0.0) for k in labels}
     toward = max(sorted(gains), key=lambda k: gains[k])
+    was = counts_from(actor["old_framing"], n_old)
+    now = counts_from(actor["new_framing"], n_new)
+    interval = supported_shift(was, now, [k for k in after if k not in before] or [toward])
+    if interval is None:
+        return None
     name = actor["actor"]
+    sure = f" (95% interval of the change in share: +{_pct(interval[0])} to +{_pct(interval[1])})"
     if changed:
+        key, old_key = after[0], before[0]
         summary = (
-            f"{name} is framed {_mainly(after, labels)} in {new.version} "
-            f"({_share(actor['new_framing'], after)} of {n_new} sentences naming it), "
-            f"against {_plain(before, labels)} in {old.version} "
-            f"({_share(actor['old_framing'], before)} of {n_old})."
+            f"{name} is framed {_mainly(after, labels)} in {new.version}: {labels[key]} in "
+            f"{now[key]} of {n_new} sentences naming it, was {was[key]} of {n_old} in "
+            f"{old.version}, when {_plain(before, labels)} led ({labels[old_key]} in "
+            f"{was[old_key]} of {n_old}){sure}."
         )
     else:
         stays = (
@@ -97,8 +106,8 @@ def framing_candidate(actor: dict, old: Document, new: Document, labels: dict) -
         )
         summary = (
             f"{name}'s framing moves toward {labels[toward]} between {old.version} and "
-            f"{new.version} ({_pct(actor['old_framing'].get(toward, 0))} → "
-            f"{_pct(actor['new_framing'][toward])} of sentences naming it); {stays}."
+            f"{new.version} ({labels[toward]} in {was.get(toward, 0)} of {n_old} sentences "
+            f"naming it, then {now[toward]} of {n_new}){sure}; {stays}."
         )
     return Candidate("framing_shift", name, summary, score, list(actor["evidence"]))
 

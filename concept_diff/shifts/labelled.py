@@ -33,9 +33,12 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 
 
 def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = None
-            ) -> list[Item]:
-    """Every item with its Mention (sentence text and actor spans), in file order."""
+            ) -> tuple[list[Item], list[Mention]]:
+    """Every item with its Mention (sentence text and actor spans), in file order, and every
+    mention of an actor other than the author in the documents (the items' among them), with
+    the year as its version: the context an analysis of these documents would see."""
     from .. import load
+    from .analysis import _self_actor
 
     rows = read_tsv(items_tsv)
     years = sorted({r["year"] for r in rows})
@@ -43,8 +46,11 @@ def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = N
     matcher = Matcher(detect_actors(docs))
     found: dict[tuple, Mention] = {}
     for year, doc in zip(years, docs):
-        for m in find_mentions(doc, year, matcher):
-            found[(year, m.passage, m.sentence, m.actor)] = m
+        mentions = find_mentions(doc, year, matcher)
+        author = _self_actor(mentions)
+        for m in mentions:
+            if m.actor != author:
+                found[(year, m.passage, m.sentence, m.actor)] = m
     by_print = {}  # (year, fingerprint) → (passage, sentence index, text); loaders may renumber
     for year, doc in zip(years, docs):
         for p in doc.passages:
@@ -61,10 +67,11 @@ def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = N
             missing.append(row["id"])
             continue
         items.append(Item(row["id"], row["year"], mention, (labels or {}).get(row["id"])))
+        found.setdefault((row["year"], mention.passage, mention.sentence, row["actor"]), mention)
     if len(missing) > len(rows) // 20:
         raise InputError(f"{len(missing)} items do not resolve in the corpus "
                          f"(first: {missing[0]})", items_tsv)
-    return items
+    return items, list(found.values())
 
 
 def _by_alias(row: dict[str, str], passage: str, index: int, text: str) -> Mention | None:
