@@ -1,0 +1,128 @@
+"""The ONNX backends against the torch backend: same model, same answers, vectors never mixed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from test_align_synthetic import build_pair, paragraphs, scores
+
+from concept_diff.embed import BACKENDS, get_embedder, model_spec
+from concept_diff.errors import ConceptDiffError
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    """One cache folder for the module: the ONNX export is made once, on first use."""
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("fastembed")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+@pytest.fixture(scope="module")
+def backends(exports):
+    return {name: get_embedder(backend=name, device="cpu", cache_dir=exports)
+            for name in BACKENDS}
+
+
+@pytest.fixture(scope="module")
+def nss_texts(nss_files) -> list[str]:
+    passages = paragraphs(nss_files["2010"], minimum=20)[:40]
+    sentences = [s for p in passages[:10] for s in p.split(". ") if len(s.split()) > 3]
+    return passages + sentences
+
+
+@pytest.mark.corpus
+def test_onnx_matches_torch_and_int8_stays_close(backends, nss_texts):
+    torch_v = backends["torch"].backend.encode(nss_texts)
+    onnx_v = backends["onnx"].backend.encode(nss_texts)
+    int8_v = backends["onnx-int8"].backend.encode(nss_texts)
+    assert np.abs(onnx_v - torch_v).max() < 1e-4
+    cosines = np.sum(int8_v * torch_v, axis=1)
+    assert cosines.min() > 0.97 and cosines.mean() > 0.99
+    # What the aligner uses is the similarity between texts: int8 may move it only slightly.
+    drift = np.abs(int8_v @ int8_v.T - torch_v @ torch_v.T)
+    assert drift.mean() < 0.015 and drift.max() < 0.08
+
+
+def test_backends_never_share_cache_entries(backends, exports):
+    identities = {b.identity for b in backends.values()}
+    folders = {b.folder for b in backends.values()}
+    assert len(identities) == len(folders) == len(BACKENDS)
+    assert all(b.name == "all-MiniLM-L6-v2" for b in backends.values())
+
+
+def test_int8_is_deterministic_across_processes(exports):
+    """Two fresh processes, same texts → byte-identical vectors, without importing torch."""
+    get_embedder(backend="onnx-int8", device="cpu", cache_dir=exports,
+                 use_cache=False).warm_up()  # the export exists before the children start
+    code = (
+        "import sys, hashlib, json; from concept_diff.embed import get_embedder;"
+        f"e = get_embedder(backend='onnx-int8', device='cpu', cache_dir={str(exports)!r},"
+        " use_cache=False);"
+        "v = e.encode(['The Alliance will deter aggression.', 'Climate change is a threat.',"
+        " 'word ' * 400]);"
+        "print(json.dumps([hashlib.sha256(v.tobytes()).hexdigest(), 'torch' in sys.modules]))"
+    )
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                      text=True, check=True, env=env).stdout)
+            for _ in range(2)]
+    assert runs[0] == runs[1]
+    assert runs[0][1] is False  # onnxruntime only: torch is never imported once exported
+
+
+@pytest.mark.corpus
+def test_int8_alignment_scores_match_torch_on_synthetic_gold(backends, nss_files):
+    """Per-kind F1 on the synthetic NSS pair (known true alignment) within 0.01 of torch."""
+    from concept_diff.align import align, decision_for
+    from concept_diff.build import document_from_passages
+
+    pair = build_pair(paragraphs(nss_files["2010"])[:56], paragraphs(nss_files["2015"])[10:14])
+    old = document_from_passages(pair.old, title="old")
+    new = document_from_passages(pair.new, title="new")
+    per_backend = {}
+    for name in ("torch", "onnx-int8"):
+        embedder = backends[name]
+        result = align(old, new, embedder.encode(pair.old), embedder.encode(pair.new),
+                       decision=decision_for(embedder.name))
+        per_backend[name] = {kind: f1 for kind, (_, _, f1) in scores(pair, result).items()}
+    for kind, f1 in per_backend["torch"].items():
+        assert per_backend["onnx-int8"].get(kind, 0.0) >= f1 - 0.01, (kind, per_backend)
+
+
+def test_model_specs_and_bad_backend(tmp_path):
+    assert model_spec(None, "onnx") == "onnx"
+    assert model_spec("/models/m", "onnx-int8") == "onnx-int8:/models/m"
+    assert model_spec("torch:/models/m", None) == "torch:/models/m"
+    assert model_spec("onnx:/models/m", "torch") == "torch:/models/m"
+    with pytest.raises(ConceptDiffError, match="unknown backend 'tf'"):
+        get_embedder(backend="tf")
+    with pytest.raises(ConceptDiffError, match="neither 'lexical' nor a local"):
+        get_embedder(f"onnx:{tmp_path / 'missing'}")
+
+
+def test_dense_head_model_is_refused_by_onnx(tmp_path):
+    pytest.importorskip("sentence_transformers")
+    from concept_diff.embed.neural import bundled_model_dir
+
+    folder = tmp_path / "dense-model"
+    folder.mkdir()
+    source = bundled_model_dir()
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        (folder / name).write_bytes((source / name).read_bytes())
+    kinds = ("Transformer", "Pooling", "Dense")
+    modules = [{"idx": i, "name": str(i), "path": ["", "1_Pooling", "2_Dense"][i],
+                "type": f"sentence_transformers.models.{kind}"} for i, kind in enumerate(kinds)]
+    (folder / "modules.json").write_text(json.dumps(modules))
+    with pytest.raises(ConceptDiffError, match="Transformer\\+Pooling models only, not Dense"):
+        get_embedder(str(folder), backend="onnx", cache_dir=tmp_path)
+    # the torch backend runs such a model (its construction reads files only)
+    assert get_embedder(str(folder), backend="torch", use_cache=False).name == "dense-model"
