@@ -1,0 +1,124 @@
+"""A synthetic series of N documents through `concept-diff timeline`, cold: time and peak memory.
+
+    CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_series.py \
+        [--sizes 10,35,70] [--backend onnx-int8] [--threads 2] [--repeats 1]
+
+The documents are cut and perturbed from the real NSS texts (2002-2015) in a temporary folder
+and never written anywhere else: document k is a window of WINDOW paragraphs that drifts
+through the corpus (consecutive versions share most paragraphs, as editions of a series do),
+with some paragraphs edited, one dropped and one inserted, all chosen by k (deterministic).
+Each size runs in a fresh process (``python -m concept_diff timeline DIR -o OUT``) with an empty
+cache folder (only the ONNX export, made once per machine, is linked in), OMP/ORT limited to
+``--threads``. Printed: wall time, the child's peak RSS, texts embedded, and time per document.
+Memory should stay flat in N: vectors stream to the cache on disk, pairs read back only theirs.
+The shared 2-core machine is noisy; with --repeats > 1 medians are printed with all runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench_cold import fresh_cache, prepare_export, run_child
+
+YEARS = ("2002", "2006", "2010", "2015")  # never the editions before 2002 (held out)
+WINDOW = 45
+DRIFT = 3
+EDIT_WORDS = ("notably", "accordingly", "in particular", "above all", "moreover")
+
+
+def corpus_paragraphs() -> list[str]:
+    root = Path(os.environ.get("CONCEPT_DIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
+    out: list[str] = []
+    for year in YEARS:
+        path = root / "us-national-security-strategy" / f"{year}-national-security-strategy.txt"
+        raw = re.split(r"\n\s*\n", path.read_text(encoding="utf-8"))
+        out += [" ".join(p.split()) for p in raw if len(p.split()) >= 25]
+    return out
+
+
+def perturb(text: str, k: int) -> str:
+    words = text.split()
+    words.insert((7 * k) % len(words), EDIT_WORDS[k % len(EDIT_WORDS)])
+    words[(3 * k + 1) % len(words)] = words[(3 * k + 1) % len(words)].upper()
+    return " ".join(words)
+
+
+def document(paragraphs: list[str], k: int) -> str:
+    start = (k * DRIFT) % (len(paragraphs) - WINDOW)
+    window = paragraphs[start:start + WINDOW]
+    window = [perturb(p, k) if (i + k) % 6 == 0 else p for i, p in enumerate(window)]
+    del window[(5 * k) % len(window)]
+    window.insert((11 * k) % len(window), paragraphs[(start + 97 * k + 200) % len(paragraphs)])
+    return f"Synthetic Strategy {k}\n\n" + "\n\n".join(window) + "\n"
+
+
+def write_series(folder: Path, count: int, paragraphs: list[str]) -> None:
+    folder.mkdir(parents=True)
+    for k in range(count):
+        (folder / f"{1950 + k}-synthetic-strategy.txt").write_text(document(paragraphs, k),
+                                                                   encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,35,70")
+    parser.add_argument("--backend", default="onnx-int8")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--formats", default="md,html,json")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    scratch = Path(tempfile.mkdtemp(prefix="bench-series-"))
+    try:
+        paragraphs = corpus_paragraphs()
+        export_cache = scratch / "exports"
+        prepare_export(args.backend, export_cache)
+        env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS=str(args.threads),
+                   MKL_NUM_THREADS=str(args.threads), TOKENIZERS_PARALLELISM="false")
+        print(f"synthetic series from {len(paragraphs)} NSS paragraphs, window {WINDOW}, "
+              f"backend {args.backend}, {args.threads} threads, cold cache each run")
+        rows = {}
+        for _ in range(args.repeats):
+            for count in sizes:
+                series = scratch / f"series-{count}"
+                if not series.exists():
+                    write_series(series, count, paragraphs)
+                cache = fresh_cache(export_cache, scratch)
+                out = scratch / f"reports-{count}"
+                argv = [sys.executable, "-m", "concept_diff", "timeline", str(series), "-o",
+                        str(out), "--backend", args.backend, "--cache-dir", str(cache),
+                        "--format", args.formats, "--quiet"]
+                wall, rss, _ = run_child(argv, env)
+                state = json.loads((out / ".concept-diff" / "state.json").read_text())
+                embedded = sum(np.load(p)["hashes"].shape[0]
+                               for p in (cache / "embeddings").rglob("*.npz"))
+                rows.setdefault(count, []).append((wall, rss, len(state["pairs"]), embedded))
+                shutil.rmtree(cache, ignore_errors=True)
+                shutil.rmtree(out, ignore_errors=True)
+        for count in sizes:
+            runs = rows[count]
+            wall = statistics.median(r[0] for r in runs)
+            rss = statistics.median(r[1] for r in runs)
+            print(f"  {count:3d} documents ({runs[0][2]} pairs, {runs[0][3]:,} texts embedded): "
+                  f"{wall:7.1f} s  ({wall / count:5.2f} s/document)  peak RSS {rss:5.0f} MiB  "
+                  f"{[round(r[0], 1) for r in runs]}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
