@@ -252,6 +252,7 @@ def _execute(plan, output, series_name, settings, result, model, device, cache_d
 
     if plan.pairs:
         embedder = _embedder(model, device, cache_dir)
+        _embed_stream([by_key[k] for k in _keys_of(plan.pairs)], embedder, say)
         for old_key, new_key in plan.pairs:
             say(f"comparing {old_key} → {new_key}")
             files = _run_pair(by_key[old_key], by_key[new_key], output, embedder, settings)
@@ -294,6 +295,46 @@ def _execute(plan, output, series_name, settings, result, model, device, cache_d
 def _version_state(version: Version) -> dict[str, Any]:
     return {"title": version.title, "date": version.date, "file": str(version.path),
             "sha256": version.sha256}
+
+
+def _keys_of(pairs: list[tuple[str, str]]) -> list[str]:
+    return list(dict.fromkeys(key for pair in pairs for key in pair))
+
+
+STREAM_CHUNK = 1024  # texts per shard while streaming: what a killed run keeps, at most lost
+
+
+def _embed_stream(versions: list[Version], embedder, say) -> None:
+    """Embed every version's passages and sentences in one stream, before any pair runs.
+
+    The model loads in a thread while the documents load and segment; only the texts not yet
+    cached are kept (as strings), then embedded a chunk at a time, each chunk saved to the cache
+    before the next: memory does not grow with the number of versions, a killed run resumes from
+    the last chunk, and the pairs then read their vectors back from the cache.
+    """
+    prefetch, uncached = getattr(embedder, "prefetch", None), getattr(embedder, "uncached", None)
+    if prefetch is None or uncached is None:  # an uncached embedder: each pair embeds its own
+        return
+    from ..align import sentence_texts
+    from ..embed import warm_up_in_background
+    from ..loaders import load_document
+
+    model_ready = warm_up_in_background(embedder)
+    texts: dict[str, None] = {}  # only the texts the cache lacks
+    for version in versions:
+        doc = load_document(version.path, title=version.title or None, date=version.date)
+        texts.update(dict.fromkeys(uncached([p.text for p in doc.passages]
+                                            + sentence_texts(doc))))
+    model_ready()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done / total >= last[0] + 0.1:
+            last[0] = done / total
+            say(f"embedding {len(versions)} versions: {done:,}/{total:,} new texts "
+                f"[{'#' * int(20 * done / total):<20}] {100 * done // total}%")
+
+    prefetch(texts, chunk=STREAM_CHUNK, progress=progress)
 
 
 def _embedder(model, device, cache_dir):
