@@ -34,6 +34,14 @@ Device = Annotated[
     str | None,
     typer.Option("--device", help="cpu, cuda, cuda:1, mps ... (default: best available)."),
 ]
+Backend = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        help="How the neural model runs: torch, onnx or onnx-int8 (default: onnx-int8 on a CPU, "
+        "torch in half precision with --device cuda). Vectors of each are cached apart.",
+    ),
+]
 CacheDir = Annotated[
     Path | None,
     typer.Option(
@@ -51,6 +59,18 @@ Corpus = Annotated[
         help="A folder of dated versions, a corpus.toml or a series name under corpora/."
     ),
 ]
+
+
+def _model(model: str | None, backend: str | None) -> str | None:
+    """--model with --backend folded in as one model spec ("onnx:PATH")."""
+    if not backend:
+        return model
+    from .embed import model_spec
+
+    try:
+        return model_spec(model, backend)
+    except ConceptDiffError as error:
+        _fail(error)
 
 
 def _fail(error: ConceptDiffError) -> None:
@@ -127,6 +147,7 @@ def compare(
         typer.Option("--framing-labels", help="A --mentions CSV with its label column corrected: those labels replace the predictions."),
     ] = None,
     model: Model = None,
+    backend: Backend = None,
     device: Device = None,
     cache_dir: CacheDir = None,
     top: Annotated[
@@ -141,7 +162,7 @@ def compare(
         result = compare_files(
             old,
             new,
-            model=model,
+            model=_model(model, backend),
             device=device,
             cache_dir=cache_dir,
             output=output,
@@ -166,6 +187,7 @@ def evaluate(
     new: Annotated[Path, typer.Argument(help="The newer version.")],
     gold: Annotated[Path, typer.Option("--gold", help="Gold alignment (TSV; see README).")],
     model: Model = None,
+    backend: Backend = None,
     device: Device = None,
     cache_dir: CacheDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
@@ -176,7 +198,8 @@ def evaluate(
     try:
         typer.echo(
             evaluate_files(
-                old, new, gold, model=model, device=device, cache_dir=cache_dir, as_json=as_json
+                old, new, gold, model=_model(model, backend), device=device,
+                cache_dir=cache_dir, as_json=as_json,
             )
         )
     except ConceptDiffError as error:
@@ -236,6 +259,7 @@ def timeline(
     output: OutputDir = Path("reports"),
     fmt: Formats = "md,html,json",
     model: Model = None,
+    backend: Backend = None,
     device: Device = None,
     cache_dir: CacheDir = None,
     quiet: Quiet = False,
@@ -245,7 +269,7 @@ def timeline(
         corpus,
         output,
         fmt=fmt,
-        model=model,
+        model=_model(model, backend),
         device=device,
         cache_dir=cache_dir,
         force=True,
@@ -259,6 +283,7 @@ def update(
     output: OutputDir = Path("reports"),
     fmt: Formats = "md,html,json",
     model: Model = None,
+    backend: Backend = None,
     device: Device = None,
     cache_dir: CacheDir = None,
     fetch_first: Annotated[
@@ -286,7 +311,7 @@ def update(
         corpus,
         output,
         fmt=fmt,
-        model=model,
+        model=_model(model, backend),
         device=device,
         cache_dir=cache_dir,
         fetch_first=fetch_first,
@@ -304,6 +329,7 @@ def watch(
     output: OutputDir = Path("reports"),
     fmt: Formats = "md,html,json",
     model: Model = None,
+    backend: Backend = None,
     device: Device = None,
     cache_dir: CacheDir = None,
     interval: Annotated[
@@ -318,7 +344,7 @@ def watch(
             corpus,
             output,
             fmt=fmt,
-            model=model,
+            model=_model(model, backend),
             device=device,
             cache_dir=cache_dir,
             wait=60.0,

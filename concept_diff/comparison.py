@@ -97,6 +97,7 @@ def compare(
     new: Document | str | Path,
     *,
     model: str | None = None,
+    backend: str | None = None,
     device: str | None = None,
     cache_dir: str | Path | None = None,
     params: AlignParams | None = None,
@@ -109,18 +110,22 @@ def compare(
 ) -> Comparison:
     """Align ``old`` and ``new`` by meaning; with ``analyse``, add terms, actors, headlines.
 
-    ``actors``: extra or merged actors ("Name=alias|alias" strings or a TOML file);
+    ``model`` may be a spec such as "onnx-int8" or "onnx:PATH"; ``backend`` ("torch", "onnx",
+    "onnx-int8") overrides the spec's. ``actors``: extra or merged actors ("Name=alias|alias"
+    strings or a TOML file);
     ``framing``: a framing-categories TOML replacing the default; ``framing_labels``: a
     mention file whose corrected labels replace the predictions; ``progress`` is told the
     name of each step as it starts, and for embedding how many texts of how many are done.
     """
     step = progress or (lambda _name, _done=None, _total=None: None)
+    from .embed import get_embedder, warm_up_in_background
+
+    if embedder is None:
+        embedder = get_embedder(model, backend=backend, device=device, cache_dir=cache_dir)
+    model_ready = warm_up_in_background(embedder)  # the model loads while the documents do
     step("loading")
     old_doc, new_doc = _document(old, cache_dir), _document(new, cache_dir)
-    if embedder is None:
-        from .embed import get_embedder
-
-        embedder = get_embedder(model, device=device, cache_dir=cache_dir)
+    model_ready()
     params = params or AlignParams()
     old_texts, new_texts = [p.text for p in old_doc.passages], [p.text for p in new_doc.passages]
     old_sent, new_sent = sentence_texts(old_doc), sentence_texts(new_doc)
