@@ -93,14 +93,22 @@ def fit(x: np.ndarray, y: np.ndarray, c: float, weight) -> tuple:
     return model, mean, scale
 
 
-def predict(fitted, x: np.ndarray, keys: list[str]) -> list[str]:
+def predict(fitted, x: np.ndarray, keys: list[str], roles=None) -> list[str]:
+    """Labels as the shipped model gives them: probabilities, then the never-partner guard
+    for targeted roles (framing_model.never_partner)."""
+    from concept_diff.shifts.framing_model import never_partner
+
     model, mean, scale = fitted
+    if not len(x):
+        return []
     probs = model.predict_proba((x - mean) / scale)
-    classes = list(model.classes_)
-    return [classes[i] for i in np.argmax(probs, axis=1)] if len(x) else []
+    order = [list(model.classes_).index(k) for k in keys]
+    probs = never_partner(probs[:, order], list(roles) if roles is not None else [""] * len(x),
+                          keys)
+    return [keys[i] for i in np.argmax(probs, axis=1)]
 
 
-def choose(x, y, groups, keys) -> tuple:
+def choose(x, y, groups, keys, roles) -> tuple:
     """The grid setting with the best mean of accuracy and macro-F1, leave-one-group-out."""
     best, best_score = GRID[0], -1.0
     for c, w in GRID:
@@ -108,7 +116,7 @@ def choose(x, y, groups, keys) -> tuple:
         for g in sorted(set(groups)):
             train, test = groups != g, groups == g
             gold += list(y[test])
-            pred += predict(fit(x[train], y[train], c, w), x[test], keys)
+            pred += predict(fit(x[train], y[train], c, w), x[test], keys, roles[test])
         m = metrics(gold, pred, keys)
         score = (m["accuracy"] + m["macro_f1"]) / 2
         if score > best_score + 1e-9:
@@ -116,15 +124,15 @@ def choose(x, y, groups, keys) -> tuple:
     return best
 
 
-def held_out(x, y, groups, keys) -> tuple[list[str], dict]:
+def held_out(x, y, groups, keys, roles) -> tuple[list[str], dict]:
     """Predictions for every item from a model fitted without its document."""
     pred = np.empty(len(y), dtype=object)
     chosen = {}
     for g in sorted(set(groups)):
         train, test = groups != g, groups == g
-        setting = choose(x[train], y[train], groups[train], keys)
-        chosen[g] = setting
-        pred[test] = predict(fit(x[train], y[train], *setting), x[test], keys)
+        setting = choose(x[train], y[train], groups[train], keys, roles[train])
+        chosen[str(g)] = setting
+        pred[test] = predict(fit(x[train], y[train], *setting), x[test], keys, roles[test])
     return list(pred), chosen
 
 
@@ -212,8 +220,9 @@ def main() -> None:
         "rules": [keys[i] for i in np.argmax(rule_probabilities(data, keys), axis=1)],
     }
     settings = {}
+    roles = np.array([r.role for r in data.roles], dtype=object)
     for v in variants:
-        predictions[v], settings[v] = held_out(matrices[v], y, groups, keys)
+        predictions[v], settings[v] = held_out(matrices[v], y, groups, keys, roles)
     print(f"{len(items)} labelled mentions; gold: {dict(sorted(Counter(y).items()))}")
     print(f"roles: {dict(sorted(Counter(r.role for r in data.roles).items()))}")
     report = _print_table(predictions, list(y), groups, keys)
@@ -222,7 +231,7 @@ def main() -> None:
         print(f"confusion ({v}, held-out; rows gold, columns predicted):")
         _confusion(list(y), predictions[v], keys)
     if args.fit:
-        _fit_and_write(matrices, variants, y, groups, keys, embedder, report, args.labels)
+        _fit_and_write(matrices, variants, y, groups, keys, embedder, report, args.labels, roles)
     if not args.no_timing:
         print(timing())
 
@@ -259,14 +268,15 @@ def _confusion(gold, pred, keys) -> None:
             f"{sum(a == g and b == p for a, b in zip(gold, pred)):9d}" for p in keys))
 
 
-def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels_path) -> None:
+def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels_path,
+                   roles) -> None:
     from concept_diff import atomic
     from concept_diff.shifts.framing_model import LinearModel
     from concept_diff.shifts.labelled import read_tsv
 
     out = {"keys": keys, "embedder": embedder.name}
     for v, x in matrices.items():
-        c, w = choose(x, y, groups, keys)
+        c, w = choose(x, y, groups, keys, roles)
         model, mean, scale = fit(x, y, c, w)
         order = [list(model.classes_).index(k) for k in keys]
         out[v] = LinearModel(tuple(keys), variants[v], mean, scale, model.coef_[order],

@@ -107,6 +107,7 @@ def parse_features(role: Role, framing: Framing, index: CueIndex, parse: Parse, 
     found: dict[str, float] = {
         f"role={role.role}": 1.0,
         f"function={role.function}": 1.0,
+        f"head_function={role.head_function}": 1.0,
         f"entity={role.entity or 'none'}": 1.0,
         "author_acts": float(role.author_acts),
         "negated": float(role.negated),
@@ -265,5 +266,27 @@ def frame_mentions(items: list[Item], framing: Framing, embedder: Any,
     variant = "full" if getattr(embedder, "name", None) == model["embedder"] else "parse"
     linear = LinearModel.from_dict(model[variant])
     matrix = design_matrix(data, linear.features)
-    probs = linear.probabilities(matrix)
+    probs = never_partner(linear.probabilities(matrix), [r.role for r in data.roles],
+                          list(linear.keys))
     return probs, probs, [r.role for r in data.roles]
+
+
+TARGETED = ("against", "agent")  # roles that make an actor an adversary in its clause
+
+
+def never_partner(probs: np.ndarray, roles: list[str], keys: list[str]) -> np.ndarray:
+    """The role rule as a guard: an actor the author deters, contains, sanctions or defends
+    against, or one that threatens, is never a partner in that clause (the partner
+    probability is set to 0 and the rest renormalised)."""
+    if "partner" not in keys:
+        return probs
+    probs = np.array(probs, dtype=np.float64, copy=True)
+    column = keys.index("partner")
+    for i, role in enumerate(roles):
+        if role in TARGETED:
+            probs[i, column] = 0.0
+            total = probs[i].sum()
+            probs[i] = probs[i] / total if total > 0 else np.eye(len(keys))[keys.index("threat")
+                                                                             if "threat" in keys
+                                                                             else 0]
+    return probs

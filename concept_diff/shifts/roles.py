@@ -37,6 +37,7 @@ _OBJECT = {"dobj", "dative", "oprd"}
 class Role:
     role: str  # one of ROLES
     function: str  # subject, passive, object, attribute, prep, possessor, other
+    head_function: str  # for a possessor or modifier: the function of the noun it qualifies
     predicate: str  # lemma of the governing verb ("" if none)
     noun: str  # lemma of the noun the actor qualifies or the preposition hangs on ("" if none)
     prep: str  # the preposition introducing the actor ("" if none)
@@ -60,10 +61,11 @@ def actor_role(parse: Parse, spans: tuple[tuple[int, int], ...]) -> Role:
     tokens = parse.tokens
     inside = parse.covering(*spans[0]) if spans else []
     if not inside:
-        return Role("other", "other", "", "", "", False, False, "", (0, len(parse.text)))
+        return Role("other", "other", "other", "", "", "", False, False, "", (0, len(parse.text)))
     head = next((i for i in inside if tokens[i].head not in inside), inside[0])
     entity = next((tokens[i].ent for i in inside if tokens[i].ent), "")
     node, noun, function, prep, governor = head, "", "other", "", head
+    head_function = "other"
     for _ in range(len(tokens)):
         token = tokens[node]
         up = tokens[token.head]
@@ -84,29 +86,33 @@ def actor_role(parse: Parse, spans: tuple[tuple[int, int], ...]) -> Role:
                 node = attach
                 continue
             if up.dep == "agent":  # "attacked by [X]": the logical subject
-                function, governor = "subject", attach
+                function = "subject" if function == "other" else function
+                head_function, governor = "subject", attach
                 break
             prep, governor = word, attach
+            head_function = "prep"
             function = "prep" if function == "other" else function
             if tokens[attach].pos in ("NOUN", "PROPN") and not noun:
                 noun = tokens[attach].lemma.lower()
             break
         if token.dep in _SUBJECT:
-            function = "subject" if function == "other" else function
+            head_function = "subject"
         elif token.dep == "nsubjpass":
-            function = "passive" if function == "other" else function
+            head_function = "passive"
         elif token.dep in _OBJECT:
-            function = "object" if function == "other" else function
+            head_function = "object"
         elif token.dep in ("attr", "acomp"):
-            function = "attribute" if function == "other" else function
+            head_function = "attribute"
+        function = head_function if function == "other" else function
         governor = token.head
         break
     verb = _verb_above(parse, governor)
     predicate = tokens[verb].lemma.lower() if verb is not None else ""
-    role = _role(function, predicate, noun, prep, parse, verb, lex)
+    role = _role(function, head_function, predicate, noun, prep, parse, verb, lex)
     return Role(
         role=role,
         function=function,
+        head_function=head_function,
         predicate=predicate,
         noun=noun,
         prep=prep,
@@ -129,7 +135,8 @@ def _verb_above(parse: Parse, index: int) -> int | None:
     return None
 
 
-def _role(function: str, predicate: str, noun: str, prep: str, parse: Parse, verb, lex) -> str:
+def _role(function: str, head_function: str, predicate: str, noun: str, prep: str,
+          parse: Parse, verb, lex) -> str:
     if prep in lex["against_preps"] or prep == "on" and _pressed(parse, verb, noun, lex):
         if noun in lex["threat_nouns"] or predicate in lex["threat_verbs"]:
             return "victim"  # "aggression against [X]"
@@ -140,8 +147,8 @@ def _role(function: str, predicate: str, noun: str, prep: str, parse: Parse, ver
         if predicate in lex["against_verbs"] or noun in lex["competitor_nouns"]:
             return "other"  # "war with", "competition with": not a partner
         return "with"
-    if function in ("object", "passive", "possessor") and predicate in lex["against_verbs"]:
-        return "against"
+    if head_function in ("object", "passive") and predicate in lex["against_verbs"]:
+        return "against"  # "deter [X]", "[X]'s programme must be halted"
     if function == "object" and predicate in lex["threat_verbs"] and not _author_acts(
         parse, verb, lex
     ):
