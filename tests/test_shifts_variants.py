@@ -43,7 +43,8 @@ def loose(form: str) -> re.Pattern:
 def named_forms(headline: dict, shifts) -> set[str]:
     """Every form a presence headline speaks of: quoted forms, the subject and its long form,
     and an actor's aliases."""
-    forms = set(re.findall(r"“([^”]+)”", headline["summary"]))
+    quoted = re.findall(r"“([^”]+)”", headline["summary"])  # "nation(s)", "enemy/enemies"
+    forms = {f.replace("(s)", "") for q in quoted for f in q.split("/")}
     subject = headline["subject"]
     forms |= {subject.split(" (")[0]} | set(re.findall(r"\(([^)]*)\)", subject))
     actor = shifts.actor(subject)

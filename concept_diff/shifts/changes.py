@@ -7,8 +7,9 @@ actor whose spelling, expansion or acronym occurs in the other version is never 
 - size: |log2| of the rate ratio, each rate floored at 1 per 10,000 words (and at half a
   mention), times log2(1 + the difference in mentions at the shorter version's length), so
   a five-fold rise to 15 mentions outranks an appearance with 3;
-- significance: Dunning's G2 over the threshold a Bonferroni correction for the number of
-  candidates asks (p < 0.05 / m), as min(1, G2 / threshold) squared;
+- significance: Dunning's G2 over the threshold that a correction for the number of
+  candidates asks (the Benjamini-Hochberg cut at 5% over every term's and actor's p-value),
+  as min(1, G2 / threshold);
 - dispersion: the passages holding the term where it is frequent: one passage is that
   passage's change (the alignment shows it), three or more a theme of the document;
 - substance: actors (ACTOR_WEIGHT) and multi-word terms first; a single word by how specific it is in
@@ -77,7 +78,7 @@ class Pair:
         self.lower = tuple(Spellings(doc, self.repairs) for doc in (old, new))
         self.cased = tuple(Spellings(doc, self.repairs, cased=True) for doc in (old, new))
         self.acronyms = acronym_definitions([old, new])
-        self.candidates = 1
+        self.needed = needed_g2([])  # the corrected threshold; set from the p-values
 
     def key(self, text: str) -> str:
         return self.lower[0].key(text)
@@ -92,7 +93,28 @@ def min_evidence(words: int) -> int:
     return 3 + max(0, words) // 40_000
 
 
-def strength(counts: Counts, words: tuple[int, int], candidates: int, gate: bool = True) -> float:
+def needed_g2(p_values, level: float = P_GATE) -> float:
+    """G2 at the Benjamini-Hochberg cut for the candidates' p-values: the largest p(k) with
+    p(k) <= level * k / m; where none passes, Bonferroni's level / m."""
+    ordered = sorted(p_values)
+    m = max(len(ordered), 1)
+    cut = level / m
+    for k, p in enumerate(ordered, 1):
+        if p <= level * k / m:
+            cut = level * k / m
+    return g2_at(cut)
+
+
+def g2_at(p: float) -> float:
+    """The G2 (chi-square, 1 dof) whose upper tail is ``p``, by bisection."""
+    low, high = 0.0, 200.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if p_value(middle) > p else (low, middle)
+    return high
+
+
+def strength(counts: Counts, words: tuple[int, int], needed: float, gate: bool = True) -> float:
     """size x significance (see the module docstring); 0 below the p gate (if ``gate``)."""
     o, n = counts.old, counts.new
     wo, wn = max(words[0], 1), max(words[1], 1)
@@ -104,7 +126,6 @@ def strength(counts: Counts, words: tuple[int, int], candidates: int, gate: bool
     rate_old, rate_new = 1e4 * o / wo, 1e4 * n / wn
     ratio = max(rate_new, floor_new) / max(rate_old, floor_old)
     difference = abs(rate_new - rate_old) * min(wo, wn) / 1e4
-    needed = 2 * math.log(max(candidates, 1) / P_GATE)  # G2 where p = 0.05 / m
     significance = min(1.0, value / needed)
     return abs(math.log2(ratio)) * math.sqrt(difference) * significance
 
@@ -133,7 +154,6 @@ def term_changes(terms: pd.DataFrame, pair: Pair, names: set[tuple[str, ...]]) -
     A family is the forms of one word ("terror", "terrorism", "terrorists") or of a phrase's
     last word ("violent extremism", "violent extremists"): one story, counted together."""
     rows = terms[(terms.status != "same") | (terms.p_value < P_GATE)]
-    pair.candidates = max(pair.candidates, len(terms))
     families: dict[tuple[str, ...], list] = {}
     keys: set[str] = set()
     for row in rows.itertuples():
@@ -161,8 +181,9 @@ def _family_change(members: list, pair: Pair) -> Change | None:
     parts.sort(key=lambda p: (-(p[1].old + p[1].new), p[2]))
     counts = _combined([p[1] for p in parts])
     (main, note) = parts[0][2]
-    forms = [main] + [p[2][0] for p in parts[1:3] if p[2][0] != main]
     subject = f"{main} ({note})" if note else main
+    shown = [_both_numbers(p[2][0], p[0].lemma) if not p[2][1] else p[2][0] for p in parts[:3]]
+    forms = list(dict.fromkeys(shown))
     story = set().union(*(p[3] for p in parts))
     lemma_ = parts[0][0].lemma
     weight = substance(lemma_)
@@ -282,6 +303,13 @@ def _acronym_of(row, pair: Pair) -> tuple[str, str] | None:
     return None
 
 
+def _both_numbers(term: str, lemma_: str) -> str:
+    """A single word is counted in singular and plural: "nation(s)" says so."""
+    if " " in lemma_ or term == lemma_:
+        return term
+    return f"{lemma_}(s)" if term == lemma_ + "s" else f"{lemma_}/{term}"
+
+
 def _is_acronym(row, short: str) -> bool:
     return row.lemma == short.lower().rstrip("s") or row.term.lower() == short.lower()
 
@@ -312,7 +340,7 @@ def _score(counts: Counts, pair: Pair, weight: float, named: bool = False) -> fl
             return 0.0
     passages = counts.new_passages if n * pair.words[0] >= o * pair.words[1] else counts.old_passages
     gate = not (named and presence)
-    return strength(counts, pair.words, pair.candidates, gate) * dispersion(passages) * weight
+    return strength(counts, pair.words, pair.needed, gate) * dispersion(passages) * weight
 
 
 # --- actors --------------------------------------------------------------------------------

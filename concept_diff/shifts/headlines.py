@@ -4,7 +4,7 @@ Every candidate is scored on one scale and the headlines are sorted by score (de
 then kind and subject, one per story, numbered from 1:
 
 - actors and terms (changes.py): size of the change (floored rate ratio and difference in
-  mentions) x significance (G2 against a Bonferroni threshold for the number of
+  mentions) x significance (G2 against the Benjamini-Hochberg threshold for the number of
   candidates) x dispersion (passages) x substance (actors and multi-word terms first, single
   words by their specificity in general English). Counts fold spellings, OCR look-alikes and
   acronym/long form (variants.py), so nothing whose variant the other version writes is
@@ -28,11 +28,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..model import Document
-from .changes import Change, Pair, actor_change, term_changes
+from .changes import Change, Pair, actor_change, needed_g2, term_changes
 from .framing import MIN_SENTENCES, counts_from, supported_shift, tied
+from .terms import g2, p_value
 from .text import words_in
 
 MAX_HEADLINES = 40
@@ -86,13 +88,14 @@ def framing_candidate(actor: dict, old: Document, new: Document, labels: dict) -
     toward = max(sorted(gains), key=lambda k: gains[k])
     was = counts_from(actor["old_framing"], n_old)
     now = counts_from(actor["new_framing"], n_new)
-    interval = supported_shift(was, now, [k for k in after if k not in before] or [toward])
+    gained = [k for k in after if k not in before] or [toward]
+    interval = supported_shift(was, now, gained)
     if interval is None:
         return None
     name = actor["actor"]
     sure = f" (95% interval of the change in share: +{_pct(interval[0])} to +{_pct(interval[1])})"
     if changed:
-        key, old_key = after[0], before[0]
+        key, old_key = gained[0], before[0]
         summary = (
             f"{name} is framed {_mainly(after, labels)} in {new.version}: {labels[key]} in "
             f"{now[key]} of {n_new} sentences naming it, was {was[key]} of {n_old} in "
@@ -280,7 +283,7 @@ def headlines(records: list[dict], terms: pd.DataFrame, old: Document, new: Docu
     """All candidates of a pair, scored on one scale, one per story, ranked."""
     words = (max(words_in(old), 1), max(words_in(new), 1))
     pair = Pair(old, new, words)
-    pair.candidates = len(terms) + len(records)
+    pair.needed = needed_g2(list(terms.p_value) + [_actor_p(r, words) for r in records])
     by_name = {r["actor"]: r for r in records}
     candidates = []
     for framing in framings:
@@ -321,6 +324,11 @@ def framing_support(record: dict) -> float:
     pooled = (p0 * n0 + p1 * n1) / (n0 + n1)
     spread = math.sqrt(pooled * (1 - pooled) * (1 / n0 + 1 / n1))
     return (p1 - p0) / spread if spread > 0 else 0.0
+
+
+def _actor_p(record: dict, words: tuple[int, int]) -> float:
+    o, n = record["old_mentions"], record["new_mentions"]
+    return p_value(float(g2(np.array([n]), np.array([o]), words[1], words[0])[0]))
 
 
 def _names(record: dict) -> set[str]:
