@@ -136,7 +136,10 @@ def _framing(actor: Mapping[str, Any]) -> str:
         if not dominant:
             return "—"
         share = (actor.get(f"{prefix}_framing") or {}).get(dominant)
-        return f"{cell(dominant)} ({_num(share, '.0%')})" if share is not None else cell(dominant)
+        total = actor.get(f"{prefix}_mentions")
+        if share is None or not total:
+            return cell(dominant)
+        return f"{cell(dominant)} ({round(share * total)} of {total})"  # counts, not shares
 
     return f"{side('old')} → {side('new')}"
 
@@ -189,7 +192,10 @@ def _method(refs: Refs) -> list[str]:
     rows += [[f"Parameter {cell(k)}", cell(json.dumps(params[k], ensure_ascii=False,
                                                        sort_keys=True))]
              for k in sorted(params)]
-    return ["## Method and provenance", ""] + table(["What", "Value"], rows)
+    from .framing_note import framing_method
+
+    return (["## Method and provenance", ""] + framing_method(contract.get("framing") or {})
+            + table(["What", "Value"], rows))
 
 
 def _hex(doc: Mapping[str, Any]) -> bool:

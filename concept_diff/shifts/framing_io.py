@@ -22,7 +22,7 @@ from .. import atomic
 from ..errors import InputError
 from ..fingerprint import fingerprint
 from .actors import Mention
-from .framing import Framing, FramingScorer
+from .framing import LEVEL, MIN_SENTENCES, Framing, FramingScorer
 from .framing_model import frame_mentions, load_model
 
 COLUMNS = ["document", "passage", "sentence", "actor", "alias", "role", "label", "source"]
@@ -50,8 +50,8 @@ def frame_pair(mentions: list[Mention], spec: Framing, embedder: Any, versions: 
     else:
         raw, probs = FramingScorer(spec, embedder).scored(items)
         roles = [""] * len(items)
-        info = {"method": "prototype scorer (custom framing file)" if not default_framing
-                else "role-aware model"}
+        info = {"method": "prototype scorer", "rule": {"min_sentences": MIN_SENTENCES,
+                                                       "level": LEVEL}}
     source = ["model"] * len(items)
     if labels_file is not None:
         given = read_framing_labels(labels_file, spec.keys)
@@ -80,6 +80,7 @@ def method_info() -> dict[str, Any]:
     held = evaluation.get("held_out", {})
     return {
         "method": "role-aware model",
+        "rule": {"min_sentences": MIN_SENTENCES, "level": LEVEL},
         "items": evaluation.get("items"),
         "documents": evaluation.get("documents"),
         "kappa": evaluation.get("kappa"),
@@ -123,7 +124,7 @@ def mention_table(frame, keys: list[str], versions: dict[str, str]) -> list[dict
     """The rows of the mention file from the analysis's mention table (the author left out)."""
     rows = []
     for record in frame.to_dict(orient="records"):
-        if record.get("label") is None:
+        if not isinstance(record.get("label"), str):  # the author: not framed (None or NaN)
             continue
         row = {"document": versions[record["version"]], "passage": record["passage"],
                "sentence": record["sentence"], "actor": record["actor"],

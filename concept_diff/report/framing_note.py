@@ -1,0 +1,69 @@
+"""The Method section's account of framing: how labels were made, how well that was measured,
+when a framing shift is reported, and how many labels the researcher supplied. Everything is
+read from the contract's ``framing`` object (filled from the shipped model file), never
+written here as figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def framing_method(framing: Mapping[str, Any]) -> list[str]:
+    """Paragraphs for the Method section (none when the contract has no framing object)."""
+    if not framing:
+        return []
+    rule = framing.get("rule") or {}
+    lines = []
+    if framing.get("method") == "role-aware model":
+        held, base = framing.get("held_out") or {}, framing.get("prototype_held_out") or {}
+        measured = ""
+        if held:
+            measured = (
+                f" Measured on {framing.get('items')} hand-labelled sentences from "
+                f"{len(framing.get('documents') or [])} documents, each document held out in "
+                f"turn (fitted on the others): accuracy {_pct(held.get('accuracy'))}, macro-F1 "
+                f"{_num(held.get('macro_f1'))}, partner↔threat swaps {_pct(held.get('swaps'))}"
+                + (f" (the earlier prototype scorer: accuracy {_pct(base.get('accuracy'))})"
+                   if base else "")
+                + "."
+            )
+        if framing.get("kappa") is not None:
+            measured += (f" Two labellers agreed with Cohen's kappa "
+                         f"{_num(framing.get('kappa'))}.")
+        lines.append(
+            "**Framing.** Each sentence naming an actor is labelled partner, competitor, "
+            "threat, concern or neutral by a logistic model that reads the actor's role in "
+            "the clause governing the mention (a spaCy dependency parse: worked with, "
+            "targeted, threatening, a place), cue words and similarity to prototype "
+            "statements; an actor the clause deters, contains, sanctions or defends against "
+            f"is never labelled partner.{measured} Per-sentence labels are proposals: check "
+            "them with `--mentions` and correct them with `--framing-labels`."
+        )
+    else:
+        lines.append(f"**Framing.** Labels by the {framing.get('method', 'framing')} "
+                     "(a custom framing file); its accuracy has not been measured.")
+    if rule:
+        lines.append(
+            f"A framing shift is reported only with at least {rule.get('min_sentences')} "
+            "sentences naming the actor in each version, and only when the "
+            f"{_pct(rule.get('level'))} interval of the rise in the share of the framing it "
+            "claims (Dirichlet posteriors on the sentence counts of each version) lies above "
+            "zero."
+        )
+    overrides = framing.get("overrides")
+    if overrides:
+        lines.append(
+            f"The labels of {overrides.get('taken')} mentions were taken from "
+            f"`{overrides.get('file')}` ({overrides.get('changed')} of them differ from the "
+            f"model's; {overrides.get('rows')} rows in the file)."
+        )
+    return [line for text in lines for line in (text, "")]
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{100 * float(value):.0f}%"
+
+
+def _num(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.2f}"
