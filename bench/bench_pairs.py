@@ -125,12 +125,13 @@ def _row(name: str, predicted, truth) -> str:
             f"({hits} of {sum(map(bool, predicted))} said, {sum(map(bool, truth))} same)")
 
 
-def held_out(pairs: list[Pair], text_only: bool) -> dict[str, Decision]:
+def held_out(pairs: list[Pair], text_only: bool,
+             threshold: float | None = None) -> dict[str, Decision]:
     """Per held-out pair: today's aligner, the new one and the decision alone; pooled."""
     pooled: dict[str, tuple[list, list]] = {}
     decisions = {}
     for k, pair in enumerate(pairs):
-        decision = fit(pairs[:k] + pairs[k + 1:], text_only)
+        decision = fit(pairs[:k] + pairs[k + 1:], text_only, threshold)
         decisions[pair.names] = decision
         truth = [it.label == "same" for it in pair.items]
         today, _ = pair.linked(None)
@@ -241,13 +242,15 @@ def main() -> None:
                         default=DATA_DIR / "counterparts" / "labels.tsv")
     parser.add_argument("--write", action="store_true", help="write the shipped coefficients")
     parser.add_argument("--text-only", action="store_true", help="also the text-only fit")
+    parser.add_argument("--threshold", type=float,
+                        help="a fixed threshold on P(same) instead of the precision-chosen one")
     args = parser.parse_args()
     corpora = os.environ.get("CONCEPT_DIFF_CORPORA")
     if not corpora:
         sys.exit("set CONCEPT_DIFF_CORPORA to the folder holding us-national-security-strategy/")
     pairs = load_pairs(Path(corpora), read_labels(args.labels))
     print("== bundled model (all-MiniLM-L6-v2): cosine features included ==")
-    decisions = held_out(pairs, text_only=False)
+    decisions = held_out(pairs, text_only=False, threshold=args.threshold)
     if args.counterparts.exists():
         print("NSS 2010→2015 added passages (tests/data/counterparts)")
         counterparts(pairs[2], None, args.counterparts, "today's aligner (no related)")

@@ -65,7 +65,7 @@ def test_a_pair_below_the_threshold_becomes_removed_and_added() -> None:
     check_accounting(out, 2, 2)
 
 
-def test_a_split_keeps_only_the_pieces_that_say_the_same() -> None:
+def test_a_split_keeps_only_pieces_that_say_the_same() -> None:
     old = [_unit(1, 0, 0)]
     new = [_unit(1, 0.2, 0), _unit(0, 1, 0), _unit(0.9, 0.3, 0)]
     evidence = _evidence(old, new)
@@ -73,7 +73,10 @@ def test_a_split_keeps_only_the_pieces_that_say_the_same() -> None:
                   new_index=[0, 1, 2])
     out = decide([entry], evidence, _cosine_only(), ["p1"], ["p1", "p2", "p3"], 0.6)
     kinds = sorted((e.kind, tuple(e.new)) for e in out)
-    assert kinds == [("added", ("p2",)), ("split", ("p1", "p3"))]
+    # p2 fails; of the two runs that pass (p1, p3) the first stays, now a 1-1 pair
+    assert kinds == [("added", ("p2",)), ("added", ("p3",)), ("edited", ("p1",))]
+    kept = next(e for e in out if e.kind == "edited")
+    assert kept.lexical == pytest.approx(0.8) and kept.similarity == pytest.approx(0.98, abs=0.01)
     check_accounting(out, 1, 3)
 
 
@@ -245,3 +248,60 @@ def test_counterpart_labels_are_found_in_the_corpus(nss_docs) -> None:
     for row in rows:
         assert new.find(row["new_fp"], row["new_hint"]) is not None
         assert row["old_fp"] == "none" or old.find(row["old_fp"], row["old_hint"]) is not None
+
+
+# --- in the reports -----------------------------------------------------------------------
+
+
+def _report_contract() -> dict:
+    from tests.report_fixtures import make_contract
+
+    contract = make_contract()
+    for entry in contract["alignment"]:
+        if entry["kind"] == "edited":
+            entry["confidence"] = 0.97
+        if entry["kind"] == "moved":  # old p2 → new p4, identical texts: shown as a rewrite
+            entry["kind"], entry["confidence"] = "rewritten", 0.81
+        if entry["kind"] == "added":  # new p2 (hostile text) treated in old p5
+            entry["related"] = {"id": "p5", "score": 0.734}
+        if entry["kind"] == "removed":
+            entry["related"] = None
+    return contract
+
+
+def test_markdown_names_the_related_passage_and_the_confidence() -> None:
+    from concept_diff.report.markdown import to_markdown
+
+    text = to_markdown(_report_contract())
+    added = next(line for line in text.splitlines() if "· added" in line)
+    assert added.endswith("· treated in [2010 p5](#old-p5) (topic 0.73)")
+    removed = next(line for line in text.splitlines() if "· removed" in line)
+    assert "treated in" not in removed
+    assert "· confidence 0.97" in next(line for line in text.splitlines() if "· edited" in line)
+
+
+def test_html_shows_a_rewritten_pair_side_by_side_and_an_edited_one_as_a_redline() -> None:
+    import re
+
+    from concept_diff.report.html import to_html
+
+    page = to_html(_report_contract())
+    rewritten = page[page.index("· rewritten"):]
+    table = rewritten[:rewritten.index("</table>")]
+    cells = re.findall(r"<td>(.*?)</td>", table, flags=re.DOTALL)
+    assert cells == ["Terrorism poses a direct threat to the security of our citizens."] * 2
+    assert re.findall(r"<th>(.*?)</th>", table) == ["2010 ¶2", "2015 ¶4"]
+    edited = page[page.index("· edited"):page.index("· rewritten")]
+    assert "<table>" not in edited and "<ins>" in edited
+    assert '<a href="#old-p5">2010 p5</a>' in page
+
+
+def test_a_group_that_loses_a_middle_piece_keeps_one_contiguous_run() -> None:
+    old = [_unit(1, 0, 0)]
+    new = [_unit(1, 0.1, 0), _unit(0, 1, 0), _unit(1, 0.2, 0), _unit(0.9, 0.3, 0)]
+    entry = Entry("split", ["p1"], ["p1", "p2", "p3", "p4"], 0.9, 0.5, old_index=[0],
+                  new_index=[0, 1, 2, 3])
+    out = decide([entry], _evidence(old, new), _cosine_only(), ["p1"],
+                 ["p1", "p2", "p3", "p4"], 0.6)
+    assert sorted((e.kind, tuple(e.new)) for e in out) == [
+        ("added", ("p1",)), ("added", ("p2",)), ("split", ("p3", "p4"))]

@@ -40,9 +40,13 @@ def test_every_passage_accounted_for_once(pairs, pair) -> None:
     kinds = {e["kind"] for e in contract["alignment"]}
     assert kinds <= {"unchanged", "edited", "rewritten", "moved", "split", "merged", "added",
                      "removed"}
-    # different editions of one strategy: many passages pair up, not everything is new
+    # different editions of one strategy: not everything is new. Passages pair up where the
+    # pair decision is confident they say the same; the rest name a same-topic passage on the
+    # other side (related), as a rewritten edition's map of topics
     paired = sum(1 for e in contract["alignment"] if e["old"] and e["new"])
-    assert paired >= 0.1 * min(len(result.old.passages), len(result.new.passages))
+    assert paired >= 0.03 * min(len(result.old.passages), len(result.new.passages))
+    lonely = [e for e in contract["alignment"] if not (e["old"] and e["new"])]
+    assert sum(1 for e in lonely if e["related"]) >= 0.8 * len(lonely)
     for entry in contract["alignment"]:
         if entry["old"] and entry["new"] and entry["kind"] != "unchanged":
             assert entry["redline"], entry

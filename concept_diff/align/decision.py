@@ -126,7 +126,7 @@ def _judged(entry: Entry, probs: dict, threshold: float, evidence: PairEvidence,
     olds, news = entry.old_index, entry.new_index
     many_old = len(olds) > 1  # a merge; otherwise the new side holds the pieces (or 1-1)
     pieces = [(i, news[0]) for i in olds] if many_old else [(olds[0], j) for j in news]
-    kept = [p for p in pieces if probs[p] >= threshold]
+    kept = _longest_run([probs[p] >= threshold for p in pieces], pieces)
     if len(kept) == len(pieces):
         entry.confidence = round(min(probs[p] for p in pieces), 4)
         return [entry]
@@ -149,6 +149,18 @@ def _judged(entry: Entry, probs: dict, threshold: float, evidence: PairEvidence,
                    cosine, lexical, old_index=keep_old, new_index=keep_new,
                    confidence=round(min(probs[p] for p in kept), 4))
     return [shrunk, *loose]
+
+
+def _longest_run(passes: list[bool], pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of consecutive passing pieces (the first, on a tie): a group that lost
+    a middle piece keeps one contiguous side, so the report's reading order still holds."""
+    best: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for ok, piece in zip(passes, pieces):
+        run = [*run, piece] if ok else []
+        if len(run) > len(best):
+            best = run
+    return best
 
 
 def attach_related(entries: list[Entry], evidence: PairEvidence, decision: Decision,
