@@ -23,7 +23,8 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
                 f" Measured on {framing.get('items')} hand-labelled sentences from "
                 f"{len(framing.get('documents') or [])} documents, each document held out in "
                 f"turn (fitted on the others): accuracy {_pct(held.get('accuracy'))}, macro-F1 "
-                f"{_num(held.get('macro_f1'))}, partner↔threat swaps {_pct(held.get('swaps'))}"
+                f"{_num(held.get('macro_f1'))}, partner↔threat swaps "
+                f"{_pct(held.get('swaps'), 1)}"
                 + (f" (the earlier prototype scorer: accuracy {_pct(base.get('accuracy'))})"
                    if base else "")
                 + "."
@@ -37,7 +38,7 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
             "the clause governing the mention (a spaCy dependency parse: worked with, "
             "targeted, threatening, a place), cue words and similarity to prototype "
             "statements; an actor the clause deters, contains, sanctions or defends against "
-            f"is never labelled partner.{measured} Per-sentence labels are proposals: check "
+            f"is never labelled partner.{_variant(framing)}{measured} Per-sentence labels are proposals: check "
             "them with `--mentions` and correct them with `--framing-labels`."
         )
     else:
@@ -61,8 +62,15 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
     return [line for text in lines for line in (text, "")]
 
 
-def _pct(value: Any) -> str:
-    return "—" if value is None else f"{100 * float(value):.0f}%"
+def _variant(framing: Mapping[str, Any]) -> str:
+    if framing.get("variant") != "parse":
+        return ""
+    return (" With this embedder the model's parse-only variant runs (no similarity to "
+            "prototype statements); the figures below are that variant's.")
+
+
+def _pct(value: Any, digits: int = 0) -> str:
+    return "—" if value is None else f"{100 * float(value):.{digits}f}%"
 
 
 def _num(value: Any) -> str:

@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..fingerprint import fingerprint
 from .actors import Mention
 from .framing import LEVEL, MIN_SENTENCES, Framing, FramingScorer
-from .framing_model import frame_mentions, load_model
+from .framing_model import frame_mentions, load_model, variant_for
 
 COLUMNS = ["document", "passage", "sentence", "actor", "alias", "role", "label", "source"]
 KEY_COLUMNS = ("document", "passage", "sentence", "actor")
@@ -46,7 +46,7 @@ def frame_pair(mentions: list[Mention], spec: Framing, embedder: Any, versions: 
     groups = [(m.version, m.actor) for m in mentions]
     if default_framing and items:
         raw, probs, roles = frame_mentions(items, spec, embedder, groups=groups)
-        info = method_info()
+        info = method_info(variant_for(embedder))
     else:
         raw, probs = FramingScorer(spec, embedder).scored(items)
         roles = [""] * len(items)
@@ -73,19 +73,20 @@ def frame_pair(mentions: list[Mention], spec: Framing, embedder: Any, versions: 
     return Framed(raw, probs, roles, source, info)
 
 
-def method_info() -> dict[str, Any]:
-    """What the Method section says about framing: read from the shipped model file."""
+def method_info(variant: str = "full") -> dict[str, Any]:
+    """What the Method section says about framing: read from the shipped model file, with
+    the held-out figures of the variant in use."""
     model = load_model()
     evaluation = model.get("evaluation", {})
     held = evaluation.get("held_out", {})
     return {
         "method": "role-aware model",
+        "variant": variant,
         "rule": {"min_sentences": MIN_SENTENCES, "level": LEVEL},
         "items": evaluation.get("items"),
         "documents": evaluation.get("documents"),
         "kappa": evaluation.get("kappa"),
-        "held_out": held.get("full"),
-        "held_out_parse": held.get("parse"),
+        "held_out": held.get(variant),
         "prototype_held_out": held.get("prototype"),
     }
 

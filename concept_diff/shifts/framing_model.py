@@ -263,12 +263,17 @@ def frame_mentions(items: list[Item], framing: Framing, embedder: Any,
     if cache_dir is None and hasattr(embedder, "folder"):
         cache_dir = Path(embedder.folder).parent.parent  # beside the embedding cache
     data = mention_data(items, framing, embedder, cache_dir, groups)
-    variant = "full" if getattr(embedder, "name", None) == model["embedder"] else "parse"
+    variant = variant_for(embedder)
     linear = LinearModel.from_dict(model[variant])
     matrix = design_matrix(data, linear.features)
     probs = never_partner(linear.probabilities(matrix), [r.role for r in data.roles],
                           list(linear.keys))
     return probs, probs, [r.role for r in data.roles]
+
+
+def variant_for(embedder: Any) -> str:
+    """``full`` with the embedder the model was fitted with, else ``parse``."""
+    return "full" if getattr(embedder, "name", None) == load_model()["embedder"] else "parse"
 
 
 TARGETED = ("against", "agent")  # roles that make an actor an adversary in its clause
