@@ -278,6 +278,7 @@ def test_markdown_names_the_related_passage_and_the_confidence() -> None:
     removed = next(line for line in text.splitlines() if "· removed" in line)
     assert "treated in" not in removed
     assert "· confidence 0.97" in next(line for line in text.splitlines() if "· edited" in line)
+    assert "Of the 2 added or removed passages, 1 names the passage of the other version" in text
 
 
 def test_html_shows_a_rewritten_pair_side_by_side_and_an_edited_one_as_a_redline() -> None:

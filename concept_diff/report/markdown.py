@@ -63,9 +63,20 @@ def _title(refs: Refs) -> list[str]:
         f"{len(old.get('passages', []))} passages) with **{md_text(new.get('title') or 'new')}** "
         f"({md_text(refs.version('new'))}, {_num(new.get('words'), ',')} words, "
         f"{len(new.get('passages', []))} passages). Aligned by meaning, the passages fall into "
-        f"{_kind_counts(refs.contract)}."
+        f"{_kind_counts(refs.contract)}.{_related_count(refs.contract)}"
     )
     return [heading, "", summary, ""]
+
+
+def _related_count(contract: Mapping[str, Any]) -> str:
+    """How many added/removed passages name a same-topic passage on the other side."""
+    lonely = [e for e in contract.get("alignment", []) if not (e.get("old") and e.get("new"))]
+    if not any("related" in e for e in lonely):
+        return ""
+    named = sum(1 for e in lonely if e.get("related"))
+    verb = "names" if named == 1 else "name"
+    return (f" Of the {len(lonely)} added or removed passages, {named} {verb} the passage of "
+            "the other version that treats the same topic (“treated in …”).")
 
 
 def _doc_name(doc: Mapping[str, Any], fallback: str) -> str:
