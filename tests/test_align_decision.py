@@ -306,3 +306,21 @@ def test_a_group_that_loses_a_middle_piece_keeps_one_contiguous_run() -> None:
                  ["p1", "p2", "p3", "p4"], 0.6)
     assert sorted((e.kind, tuple(e.new)) for e in out) == [
         ("added", ("p1",)), ("added", ("p2",)), ("split", ("p3", "p4"))]
+
+
+def test_long_versions_find_neighbours_coarse_to_fine(monkeypatch) -> None:
+    """Above DENSE_CELLS the neighbours come from the aligner's pyramid candidates: on a
+    version that keeps the order of the other, with noise, they agree with the exact search."""
+    from concept_diff.align import features
+
+    rng = np.random.default_rng(3)
+    old = rng.normal(size=(300, 16)).astype(np.float32)
+    new = old + 0.3 * rng.normal(size=(300, 16)).astype(np.float32)
+    old /= np.linalg.norm(old, axis=1, keepdims=True)
+    new /= np.linalg.norm(new, axis=1, keepdims=True)
+    exact = _evidence(old, new).neighbours(1, range(300), 3)
+    monkeypatch.setattr(features, "DENSE_CELLS", 1000)
+    coarse = _evidence(old, new).neighbours(1, range(300), 3)
+    same = coarse[1][:, 0] == exact[1][:, 0]
+    assert same.mean() >= 0.95
+    assert np.allclose(coarse[0][same, 0], exact[0][same, 0], atol=1e-5)

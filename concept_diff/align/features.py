@@ -32,6 +32,7 @@ from importlib import resources
 
 import numpy as np
 
+from .candidates import pyramid_top_k
 from .scoring import pair_lexical, ratio, tokens
 
 FEATURES = ("cosine", "margin", "lexical", "rare_containment", "rare_jaccard", "numbers",
@@ -83,6 +84,7 @@ class PairEvidence:
         self.new_weight = [sum(map(self.idf.__getitem__, words)) for words in self.new.content]
         self._sims: np.ndarray | None = None
         self.linked: set[tuple[int, int]] = set()  # the aligner's links, for "anchors"
+        self._pyramid: list[dict[int, list[int]] | None] = [None, None]
 
     def matrix(self, pairs: Sequence[tuple[int, int]], names: Sequence[str]) -> np.ndarray:
         """One row per (old index, new index) pair, one column per feature in ``names``."""
@@ -157,11 +159,32 @@ class PairEvidence:
         mine, theirs = (self.old_vecs, self.new_vecs) if side == 0 else (self.new_vecs,
                                                                            self.old_vecs)
         if len(mine) * len(theirs) > DENSE_CELLS:
-            return nearest(mine[rows], theirs, k)
+            return self._coarse_to_fine(side, rows, k)
         if self._sims is None:
             self._sims = self.old_vecs @ self.new_vecs.T
         sims = self._sims[rows] if side == 0 else self._sims[:, rows].T
         return top_k(sims, k)
+
+
+    def _coarse_to_fine(self, side: int, rows: np.ndarray,
+                        k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Long versions: each row's best among the aligner's own coarse-to-fine candidates
+        (candidates.pyramid_top_k), so the work stays linear in length."""
+        mine, theirs = (self.old_vecs, self.new_vecs) if side == 0 else (self.new_vecs,
+                                                                           self.old_vecs)
+        if self._pyramid[side] is None:
+            found: dict[int, list[int]] = {}
+            for i, j in sorted(pyramid_top_k(mine, theirs, k, DENSE_CELLS)):
+                found.setdefault(i, []).append(j)
+            self._pyramid[side] = found
+        values = np.full((len(rows), k), -np.inf, dtype=np.float32)
+        args = np.full((len(rows), k), -1, dtype=np.int64)
+        for r, row in enumerate(rows.tolist()):
+            cols = np.asarray(self._pyramid[side].get(row, []), dtype=np.int64)
+            if len(cols):
+                v, a = top_k((theirs[cols] @ mine[row])[None, :], k)
+                values[r], args[r] = v[0], np.where(a[0] >= 0, cols[np.maximum(a[0], 0)], -1)
+        return values, args
 
 
 def _rival(values: np.ndarray, args: np.ndarray, partner: int) -> float:
