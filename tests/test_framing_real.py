@@ -148,3 +148,15 @@ def test_no_framing_headline_from_fewer_than_five_sentences_a_side(nss_pairs):
             actor = shifts.actor(headline["subject"])
             assert min(actor["old_mentions"], actor["new_mentions"]) >= 5, headline["summary"]
     assert found >= 1
+
+
+def test_each_actor_of_a_sentence_gets_its_own_framing(nss_dir):
+    # NSS 2006: "The United States has joined with our EU partners and Russia to pressure Iran
+    # to meet its international obligations ..." — those worked with, and the one pressured.
+    _, every, roles, labels = _framed(str(nss_dir))
+    start = "The United States has joined with our EU partners and Russia to pressure"
+    found = {m.actor: (role.role, label) for m, role, label in zip(every, roles, labels)
+             if m.version == "2006" and m.text.startswith(start)}
+    assert found["Iran"] == ("against", "threat")
+    assert found["Russia"] == ("with", "partner")
+    assert found["European Union"] == ("with", "partner")
