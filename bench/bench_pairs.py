@@ -198,6 +198,22 @@ def counterparts(pair: Pair, decision: Decision | None, labels_path: Path, name:
           f"{missing} not found by fingerprint; {not_added} not added (scored by their link)")
 
 
+def timing(pair: Pair, decision: Decision, repeat: int = 5) -> None:
+    """What the decision and ``related`` add to aligning one pair (passages only), best of N."""
+    import time
+
+    def best(dec: Decision | None) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            align(pair.old, pair.new, *pair.vecs, AlignParams(), decision=dec)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    print(f"align NSS {pair.names} passages, best of {repeat}: without the decision "
+          f"{best(None):.3f}s, with it (confidence + related) {best(decision):.3f}s")
+
+
 def load_pairs(corpora: Path, labels: dict[str, str]) -> list[Pair]:
     from concept_diff.embed import get_embedder
     from concept_diff.loaders import load_document
@@ -256,6 +272,7 @@ def main() -> None:
         counterparts(pairs[2], None, args.counterparts, "today's aligner (no related)")
         counterparts(pairs[2], decisions[pairs[2].names], args.counterparts,
                      "new aligner fitted without 2010→2015")
+    timing(pairs[2], decisions[pairs[2].names])
     if args.text_only:
         print("== text-only fit (any other embedder), aligner run with the bundled model ==")
         held_out(pairs, text_only=True)
