@@ -229,6 +229,7 @@ def main() -> None:
     for v in variants:
         predictions[v], settings[v] = held_out(matrices[v], y, groups, keys, roles)
     print(f"{len(items)} labelled mentions; gold: {dict(sorted(Counter(y).items()))}")
+    _print_agreement(args.labels, keys)
     print(f"roles: {dict(sorted(Counter(r.role for r in data.roles).items()))}")
     report = _print_table(predictions, list(y), groups, keys)
     print("settings chosen inside each training fold (C, class weight):", settings)
@@ -239,6 +240,18 @@ def main() -> None:
         _fit_and_write(matrices, variants, y, groups, keys, embedder, report, args.labels, roles)
     if not args.no_timing:
         print(timing())
+
+
+def _print_agreement(path: Path, keys: list[str]) -> None:
+    from concept_diff.shifts.labelled import read_tsv
+
+    rows = read_tsv(path)
+    if not rows or "label_a" not in rows[0]:
+        return
+    a, b = [r["label_a"] for r in rows], [r["label_b"] for r in rows]
+    per = ", ".join(f"{k} {kappa([x == k for x in a], [y == k for y in b]):.3f}" for k in keys)
+    print(f"labellers' agreement on {len(rows)} items: Cohen's kappa {kappa(a, b):.3f} "
+          f"(raw {sum(x == y for x, y in zip(a, b)) / len(a):.3f}); one category vs rest: {per}")
 
 
 def _subset(data, rows: list[int]):
