@@ -1,6 +1,15 @@
 """Embedding throughput on NSS 2010 + 2015: batch sizes, length-sorted vs not, cold vs warm cache.
 
     CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_embed.py [--full] [--device cuda]
+    CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_embed.py --backends [--repeats 3]
+
+--backends: texts per second of each backend (torch, onnx, onnx-int8) on the same texts after
+loading, repeats interleaved so the shared machine's noise hits all alike (medians, all runs
+shown), beside the plain ``SentenceTransformer.encode`` floor; then the quality bars against
+torch: per-kind F1 on the synthetic NSS pair of tests/test_align_synthetic.py, strict F1 of
+``evaluate`` on the Meridian gold (examples/gold.tsv), the largest vector difference and mean
+pairwise-similarity drift, and whether two fresh embedders give byte-identical vectors.
+On a GPU (--device cuda) the default rows compare the fp16 backend with a plain fp32 encode.
 
 Texts: the paragraphs (blank-line separated) and their sentences of both files. The baseline is
 a plain ``SentenceTransformer(folder).encode(texts)`` with its default settings, timed in the same
@@ -99,13 +108,94 @@ def cache_rows(backend, texts: list[str], base: float | None) -> None:
         assert warm_embedder.stats.misses == 0
 
 
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def bench_backends(texts: list[str], repeats: int) -> None:
+    import statistics
+
+    from sentence_transformers import SentenceTransformer
+
+    with tempfile.TemporaryDirectory() as cache_dir:
+        plain = SentenceTransformer(str(bundled_model_dir()), device="cpu")
+        runs = {"plain ST encode() (floor)": lambda: plain.encode(texts)}
+        for name in BACKENDS:
+            backend = get_embedder(backend=name, device="cpu", cache_dir=cache_dir,
+                                   use_cache=False)
+            backend.encode(texts[:8])  # load (and export) outside the timings
+            runs[name] = lambda b=backend: b.encode(texts)
+        seconds: dict[str, list[float]] = {label: [] for label in runs}
+        for _ in range(repeats):
+            for label, run in runs.items():
+                seconds[label].append(timed(run)[0])
+    print(f"\nbackends on {len(texts)} texts (mean {np.mean([len(t.split()) for t in texts]):.0f}"
+          f" words), {repeats} interleaved repeats, medians [all runs]")
+    base = statistics.median(seconds["plain ST encode() (floor)"])
+    for label, values in seconds.items():
+        median = statistics.median(values)
+        print(row(label, median, len(texts), base) + f"  {[round(v, 1) for v in values]}")
+
+
+def quality(sample: list[str]) -> None:
+    import json
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_align_synthetic import build_pair, paragraphs, scores
+
+    from concept_diff.align import align, decision_for
+    from concept_diff.api import evaluate_files
+    from concept_diff.build import document_from_passages
+
+    folder = Path(os.environ.get("CONCEPT_DIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
+    nss = folder / "us-national-security-strategy"
+    pair = build_pair(paragraphs(nss / "2010-national-security-strategy.txt")[:56],
+                      paragraphs(nss / "2015-national-security-strategy.txt")[10:14])
+    old = document_from_passages(pair.old, title="old")
+    new = document_from_passages(pair.new, title="new")
+    examples = ROOT / "examples"
+    meridian = [examples / f"20{y}0-meridian-strategic-concept.md" for y in (3, 4)]
+    print("\nquality against torch (synthetic NSS pair: per-kind F1; Meridian gold: strict F1)")
+    reference: dict = {}
+    with tempfile.TemporaryDirectory() as cache_dir:
+        for name in BACKENDS:
+            embedder = get_embedder(backend=name, device="cpu", cache_dir=cache_dir,
+                                    use_cache=False)
+            result = align(old, new, embedder.encode(pair.old), embedder.encode(pair.new),
+                           decision=decision_for(embedder.name))
+            per_kind = {k: round(v[2], 3) for k, v in scores(pair, result).items()}
+            gold = json.loads(evaluate_files(*meridian, examples / "gold.tsv", model=name,
+                                             cache_dir=cache_dir, as_json=True))
+            vectors = embedder.encode(sample)
+            again = get_embedder(backend=name, device="cpu", cache_dir=cache_dir,
+                                 use_cache=False).encode(sample)
+            same = vectors.tobytes() == again.tobytes()
+            reference.setdefault("vectors", vectors)
+            ref = reference["vectors"]
+            drift = np.abs(vectors @ vectors.T - ref @ ref.T).mean()
+            print(f"  {name:<10} synthetic macro-F1 {np.mean(list(per_kind.values())):.3f} "
+                  f"{per_kind}")
+            print(f"  {'':<10} Meridian strict F1 {_f1(gold):.3f}; max |v - torch| "
+                  f"{np.abs(vectors - ref).max():.2e}; mean pairwise drift {drift:.4f}; "
+                  f"deterministic {same}")
+
+
+def _f1(scores: dict) -> float:
+    return float(scores["f1_strict"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="all passages and sentences")
     parser.add_argument("--device", default=None)
     parser.add_argument("--batches", default="16,32,64,128")
+    parser.add_argument("--backends", action="store_true", help="torch vs onnx vs onnx-int8")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     passages, sentences = load_texts(args.full)
+    if args.backends:
+        bench_backends(passages[::2] + sentences[::3], args.repeats)
+        quality(passages[:60] + sentences[:120])
+        return
     batches = [int(b) for b in args.batches.split(",")]
     lexical = get_embedder("lexical", use_cache=False)
     print(f"lexical backend (numpy, dim {lexical.dim})")

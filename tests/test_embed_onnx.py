@@ -98,7 +98,7 @@ def test_int8_alignment_scores_match_torch_on_synthetic_gold(backends, nss_files
         assert per_backend["onnx-int8"].get(kind, 0.0) >= f1 - 0.01, (kind, per_backend)
 
 
-def test_model_specs_and_bad_backend(tmp_path):
+def test_model_specs_and_bad_backend(tmp_path, monkeypatch):
     assert model_spec(None, "onnx") == "onnx"
     assert model_spec("/models/m", "onnx-int8") == "onnx-int8:/models/m"
     assert model_spec("torch:/models/m", None) == "torch:/models/m"
@@ -107,6 +107,12 @@ def test_model_specs_and_bad_backend(tmp_path):
         get_embedder(backend="tf")
     with pytest.raises(ConceptDiffError, match="neither 'lexical' nor a local"):
         get_embedder(f"onnx:{tmp_path / 'missing'}")
+    monkeypatch.setenv("CONCEPT_DIFF_BACKEND", "torch")  # a run that names no backend
+    assert ":onnx" not in get_embedder(use_cache=False).identity
+    assert ":onnx:" in get_embedder(backend="onnx", use_cache=False).identity
+    monkeypatch.setenv("CONCEPT_DIFF_BACKEND", "tensorflow")
+    with pytest.raises(ConceptDiffError, match="unknown backend 'tensorflow'"):
+        get_embedder()
 
 
 def test_dense_head_model_is_refused_by_onnx(tmp_path):

@@ -42,6 +42,7 @@ LEXICAL = "lexical"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # The fastest backend within the quality bars (bench/bench_cold.py, bench/bench_embed.py).
 DEFAULT_BACKEND = "onnx-int8"
+ENV_BACKEND = "CONCEPT_DIFF_BACKEND"  # a backend for every run that names none
 
 
 @runtime_checkable
@@ -69,12 +70,13 @@ def get_embedder(
     """The embedder named by ``model``: None/"" bundled model, "lexical", or a model folder.
 
     ``model`` may carry a backend as a spec: "onnx-int8" (the bundled model) or "onnx:PATH";
-    ``backend`` ("torch", "onnx", "onnx-int8") overrides it. ``device`` (neural models only):
+    ``backend`` ("torch", "onnx", "onnx-int8") overrides it; with neither, $CONCEPT_DIFF_BACKEND,
+    else DEFAULT_BACKEND on a CPU and torch on an explicitly named GPU. ``device`` (neural models only):
     "cpu", "cuda", "cuda:1", "mps"...; ``cache_dir`` overrides $CONCEPT_DIFF_CACHE and the user
     cache folder (it also holds the ONNX exports).
     """
     spec_backend, model = _split_spec(model)
-    backend = _check_backend(backend) or spec_backend
+    backend = _check_backend(backend) or spec_backend or _check_backend(os.environ.get(ENV_BACKEND))
     made = _backend(model, backend, device, cache_dir)
     if not use_cache:
         return made
