@@ -258,7 +258,7 @@ def _subset(data, rows: list[int]):
     from concept_diff.shifts.framing_model import MentionData
 
     return MentionData([data.roles[k] for k in rows], [data.features[k] for k in rows],
-                       [data.clauses[k] for k in rows], data.sentence_probs[rows],
+                       data.sentence_probs[rows],
                        data.sentence_raw[rows])
 
 

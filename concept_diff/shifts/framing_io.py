@@ -44,14 +44,14 @@ def frame_pair(mentions: list[Mention], spec: Framing, embedder: Any, versions: 
     the researcher's labels from ``labels_file`` taking the place of predictions."""
     items = [(m.text, m.spans) for m in mentions]
     groups = [(m.version, m.actor) for m in mentions]
-    if default_framing and items:
+    if default_framing:
         raw, probs, roles = frame_mentions(items, spec, embedder, groups=groups)
         info = method_info(variant_for(embedder))
     else:
         raw, probs = FramingScorer(spec, embedder).scored(items)
         roles = [""] * len(items)
         info = {"method": "prototype scorer", "rule": {"min_sentences": MIN_SENTENCES,
-                                                       "level": LEVEL}}
+                                                       "level": LEVEL}}  # a custom framing file
     source = ["model"] * len(items)
     if labels_file is not None:
         given = read_framing_labels(labels_file, spec.keys)

@@ -6,9 +6,10 @@ Each mention (a sentence and where the actor is named in it) becomes:
   grammatical function, the preposition, word classes of the governing verb and of the noun
   the actor qualifies, whether the author ("we") acts, negation, the entity type; cue words
   of each framing category counted inside the governing clause and near the mention;
-- the governing clause with the actor masked, embedded (with the bundled model), and its
-  similarity to each category's prototype statements; the whole-sentence scores of the
-  prototype scorer (FramingScorer) as further features.
+- what a sentence reads like: the shape of the sentence (a fragment, a list of names), and
+  the prototype scorer (FramingScorer) on the whole sentence, on the governing clause with
+  the actor masked, and averaged over the actor's other sentences in the same document, with
+  the shares of its roles there (``groups``).
 
 The model (data/framing_model.json) is a multinomial logistic regression fitted on labelled
 real sentences (bench/bench_framing.py --fit); it ships as plain arrays: feature names, the
@@ -29,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .framing import CueIndex, Framing, FramingScorer, _near_lemmas, mask_sentence
+from .framing import CueIndex, Framing, FramingScorer, _near_lemmas
 from .parse import Parse, parse_sentences
 from .roles import ROLES, Role, actor_role, lexicon
 from .text import lemma, token_spans
@@ -49,7 +50,6 @@ class MentionData:
 
     roles: list[Role]
     features: list[dict[str, float]]  # named parse and cue features
-    clauses: list[str]  # governing clause, actor masked
     sentence_probs: np.ndarray  # the prototype scorer on whole sentences (FramingScorer)
     sentence_raw: np.ndarray
 
@@ -57,17 +57,16 @@ class MentionData:
 def mention_data(items: list[Item], framing: Framing, embedder: Any,
                  cache_dir: str | Path | None = None, groups: list | None = None
                  ) -> MentionData:
-    """Roles, features and masked clauses of ``items``. ``groups`` (one key per item, e.g.
+    """Roles and features of ``items``. ``groups`` (one key per item, e.g.
     (version, actor)) adds each item's context: how the other sentences naming the same actor
     in the same document read (mean prototype probabilities and role shares)."""
     parses = parse_sentences([text for text, _ in items], cache_dir) if items else []
     roles = [actor_role(p, spans) for p, (_, spans) in zip(parses, items)]
     index = CueIndex(c.cues for c in framing.categories)
-    features, clauses, clause_items = [], [], []
+    features, clause_items = [], []
     for parse, role, (text, spans) in zip(parses, roles, items):
         clause_text, clause_spans = _clause_item(text, spans, role)
         clause_items.append((clause_text, clause_spans))
-        clauses.append(mask_sentence(clause_text, clause_spans, framing.mask))
         features.append(parse_features(role, framing, index, parse, spans, clause_text,
                                        clause_spans))
     scorer = FramingScorer(framing, embedder)
@@ -77,7 +76,7 @@ def mention_data(items: list[Item], framing: Framing, embedder: Any,
         row.update({f"ctxsent:clause:{k}": float(v) for k, v in zip(framing.keys, p)})
     if groups is not None:
         _add_context(features, roles, probs, groups, framing.keys)
-    return MentionData(roles, features, clauses, probs, raw)
+    return MentionData(roles, features, probs, raw)
 
 
 def _add_context(features, roles, probs, groups, keys) -> None:
