@@ -48,6 +48,7 @@ class Comparison:
             "actors": self.shifts.get("actors", []),
             "headlines": self.shifts.get("headlines", []),
             "framing": self.shifts.get("framing", {}),
+            "themes": self.shifts.get("themes", []),
         }
 
     def alignment_frame(self) -> pd.DataFrame:

@@ -126,5 +126,5 @@ def test_ranking_is_ordered_and_output_deterministic(shifts):
     first = json.dumps(shifts.to_dict(), sort_keys=True)
     assert json.dumps(again.to_dict(), sort_keys=True) == first
     data = json.loads(first)
-    assert set(data) == {"terms", "actors", "headlines"}
+    assert set(data) == {"terms", "actors", "headlines", "framing", "themes"}
     assert {"term", "old_count", "new_count", "keyness", "status"} <= set(data["terms"][0])

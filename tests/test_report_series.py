@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -25,42 +26,54 @@ def _chain() -> list[dict]:
     second["old"] = copy.deepcopy(first["new"])
     second["new"] = copy.deepcopy(first["new"])
     second["new"].update(date="2020", title="Strategic Concept 2020", sha256="c" * 64)
+    second["new"]["passages"][0]["text"] += " Resilience matters; resilience pays."
     second["alignment"] = [{"kind": "unchanged", "old": [p["id"]], "new": [p["id"]],
                             "similarity": 1.0, "lexical": 1.0, "redline": []}
                            for p in first["new"]["passages"]]
-    second["terms"] = [
-        {"term": "euro-atlantic security", "old_count": 3, "new_count": 9, "old_per_10k": 14.2,
-         "new_per_10k": 40.0, "keyness": 5.0, "p_value": 0.02, "log_ratio": 1.5, "status": "up"},
-        {"term": "resilience", "old_count": 0, "new_count": 4, "old_per_10k": 0.0,
-         "new_per_10k": 18.0, "keyness": 7.0, "p_value": 0.01, "log_ratio": None,
-         "status": "new"},
+    second["headlines"] = [
+        {"rank": 1, "kind": "term_new", "subject": "resilience", "summary": "", "evidence": []},
+        {"rank": 2, "kind": "term_up", "subject": "energy security", "summary": "",
+         "evidence": []},
+        # A generic word and loader debris: never in a series table.
+        {"rank": 3, "kind": "term_up", "subject": "helping", "summary": "", "evidence": []},
+        {"rank": 4, "kind": "term_new", "subject": "ofall", "summary": "", "evidence": []},
     ]
-    second["headlines"] = []
     for actor in second["actors"]:
         actor["evidence"] = []
     return [first, second]
 
 
+def words(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", text))
+
+
 def test_first_appearance_is_the_first_version_whose_text_has_it() -> None:
     chain = _chain()
-    chain[1]["new"]["passages"][0]["text"] += " Resilience matters; resilience pays."
     found = first_term_appearances(chain)
-    assert found["arms control"] == (0, 1)  # "arms control" is in 2010's text
+    # "Euro-Atlantic security" is a headline of the first pair; 2015's text has it once.
     assert found["euro-atlantic security"] == (1, 1)
-    assert found["resilience"] == (2, 2)
-    # Listed only by the second pair, yet present from the start: the text decides, not tables.
-    chain[1]["terms"].append(dict(chain[1]["terms"][0], term="Terrorism"))
-    assert first_term_appearances(chain)["Terrorism"][0] == 0
+    assert found["resilience"] == (2, 2)  # "Resilience ... resilience" in 2020 only
+    assert found["energy security"] == (0, 1)  # a headline of the second pair, in 2010 too
+    assert {"helping", "ofall"}.isdisjoint(found)
     actors = first_actor_appearances(chain)
     assert actors["Ruritania"] == (0, 2)  # via the alias "Ruritania's" too: p1 and p5
     assert actors["A|B Group <script>"] == (1, 1)  # its alias "A|B" first in 2015 p7
 
 
-def test_trajectories_follow_each_term_across_versions() -> None:
-    series = trajectory_series(_chain())
-    assert next(iter(series)) == "euro-atlantic security"  # the widest spread ranks first
-    assert series["euro-atlantic security"] == [0.0, 14.2, 40.0]
-    assert series["arms control"] == [11.1, 0.0, None]  # not in the second pair's table
+def test_trajectories_are_counted_in_every_version_and_have_no_gaps() -> None:
+    chain = _chain()
+    series = trajectory_series(chain)
+    docs = [chain[0]["old"], chain[0]["new"], chain[1]["new"]]
+    for term, pattern in (("resilience", r"\bresilience\b"),
+                          ("euro-atlantic security", r"\beuro-atlantic security\b")):
+        expected = []
+        for doc in docs:
+            text = " ".join(p["text"] for p in doc["passages"])
+            hits = len(re.findall(pattern, text, re.IGNORECASE))
+            expected.append(round(1e4 * hits / words(text), 1))
+        assert series[term] == pytest.approx(expected, abs=0.11)
+    assert all(None not in rates for rates in series.values())
+    assert "helping" not in series and "energy security" not in series  # it never moved
 
 
 def test_write_series_links_every_pair_report_and_is_deterministic(tmp_path: Path) -> None:
@@ -99,6 +112,14 @@ def test_nss_timeline_index_links_resolve_and_is_deterministic(nss_files, tmp_pa
     assert all((tmp_path / "a" / link).is_file() for link in links)
     text = index.read_text(encoding="utf-8")
     assert "## First appearances" in text and "| 2015 |" in text
+    # Trajectories from each version's own counts: a point for every version, and the terms
+    # that moved, not the most frequent words.
+    series = trajectory_series(contracts)
+    assert series and all(len(r) == len(years) and None not in r for r in series.values())
+    assert {"security", "nations", "international", "people"}.isdisjoint(series)
+    firsts = first_term_appearances(contracts)
+    assert {"helping", "office", "ofall"}.isdisjoint(firsts)
+    assert "## Themes across versions" in text
     again = write_series(contracts, tmp_path / "b", "md")
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
 

@@ -30,6 +30,7 @@ def to_markdown(contract: Mapping[str, Any], *, charts: Mapping[str, str] | None
     blocks = [
         _title(refs),
         _headlines(refs),
+        _themes(refs),
         _actors(refs, charts.get("actors")),
         _terms(refs, charts.get("terms")),
         passages.render(refs, html=html),
@@ -108,6 +109,27 @@ def _headlines(refs: Refs) -> list[str]:
         lines += ["", (f"The {MAX_HEADLINES} strongest of {len(items)} shifts; the JSON report "
                   "and the headlines CSV hold them all.")]
     return lines + [""]
+
+
+def _themes(refs: Refs) -> list[str]:
+    """Themes (shifts.themes): related changed terms and actors, with their passages."""
+    themes = refs.contract.get("themes", [])
+    if not themes:
+        return []
+    old_v, new_v = md_text(refs.version("old")), md_text(refs.version("new"))
+    lines = ["## Themes", "", (f"Changed terms and actors grouped by meaning and by the passages "
+             f"that discuss them; passages of each version holding any member, {old_v} → "
+             f"{new_v}."), ""]
+    for theme in themes:
+        members = ", ".join(md_text(m) for m in theme.get("members", []))
+        lines.append(f"- **{md_text(theme.get('theme', ''))}**: {theme.get('old_passages')} → "
+                     f"{theme.get('new_passages')} passages ({_pct(theme.get('old_share'))} → "
+                     f"{_pct(theme.get('new_share'))}); {members}")
+    return lines + [""]
+
+
+def _pct(share: Any) -> str:
+    return f"{100 * float(share or 0):.0f}%"
 
 
 def _actors(refs: Refs, chart: str | None) -> list[str]:

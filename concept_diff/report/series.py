@@ -2,14 +2,15 @@
 
 Input is the list of pair contracts for consecutive versions (v1→v2, v2→v3, ...), exactly what
 ``write_reports`` renders one by one. The index links every pair report and adds what only a
-series shows: the version in which each term and actor first appears, term-rate trajectories
-across all versions, and each actor's framing over time (table and chart).
+series shows: the version in which each substantive term and actor first appears, the rate
+trajectories of the terms that moved most and the share of passages of each theme, both
+counted in every version's own text, and each actor's framing over time (table and chart).
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ from .markdown import cell, table
 from .markup import md_text
 
 MAX_TRAJECTORIES = 8
+MAX_THEMES = 8
+SUBSTANCE = 0.5  # the least shifts.changes.substance of a term a series table lists
+RATE_FLOOR = 1.0  # per 10,000 words: a trajectory's lowest point counts as at least this
 FIRST_APPEARANCES = 15
 MAX_FRAMING_ROWS = 30  # rows per version in the first-appearance table
 
@@ -48,24 +52,6 @@ def _per_version(contracts: Sequence[Mapping[str, Any]], table_name: str, key: s
     return out
 
 
-def term_counts(doc: Mapping[str, Any], keys: set[str]) -> Counter:
-    """How often each lemma n-gram key occurs in a version's passages.
-
-    Pair tables list only the terms that changed most, so a term missing from a table may still
-    be in the text: presence is counted in the text itself, lemmatised as shifts.terms does.
-    """
-    from ..shifts.text import lemma, tokens
-
-    sizes = {len(k.split(" ")) for k in keys}
-    found: Counter = Counter()
-    for passage in doc.get("passages", []):
-        lemmas = [lemma(t) for t in tokens(passage.get("text", ""))]
-        for n in sizes:
-            found.update(k for k in (" ".join(lemmas[i:i + n])
-                                     for i in range(len(lemmas) - n + 1)) if k in keys)
-    return found
-
-
 def term_key(term: str) -> str:
     from ..shifts.text import lemma, tokens
 
@@ -73,16 +59,57 @@ def term_key(term: str) -> str:
 
 
 def first_term_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
-    """``{term: (first version index, count there)}`` for every term any pair table lists."""
-    terms = sorted({str(t["term"]) for c in contracts for t in c.get("terms", [])})
-    keys = {t: term_key(t) for t in terms}
-    counts = [term_counts(doc, set(keys.values()) - {""}) for doc in versions(contracts)]
+    """``{term: (first version index, count there)}`` for the terms the pair headlines are
+    about (``headline_terms``), each counted in every version's own text in any spelling."""
     out = {}
-    for term in terms:
-        present = [(i, c[keys[term]]) for i, c in enumerate(counts) if c[keys[term]]]
+    for term, per_version in series_counts(contracts).items():
+        present = [(i, n) for i, n in enumerate(per_version) if n]
         if present:
             out[term] = present[0]
     return out
+
+
+def headline_terms(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """``{term: [its spellings]}`` for the substantive terms of the pair reports' headlines
+    (the headline ranking already keeps out generic words, fragments and actors' names); an
+    acronym comes with its long form ("WMD (weapons of mass destruction)")."""
+    terms: dict[str, list[str]] = {}
+    for contract in contracts:
+        for item in contract.get("headlines", []):
+            if not str(item.get("kind", "")).startswith("term"):
+                continue
+            main, _, rest = str(item["subject"]).partition(" (")
+            forms = [main] + ([rest.rstrip(")")] if rest and not rest.startswith("with ") else [])
+            if substantive(main):
+                terms.setdefault(main, forms)
+    return terms
+
+
+def series_counts(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
+    """Occurrences of each headline term in every version's passages, spellings folded."""
+    from ..shifts.variants import Spellings, passage_units
+
+    terms = headline_terms(contracts)
+    indexes = [Spellings(passage_units(doc.get("passages", []))) for doc in versions(contracts)]
+    return {term: [sum(index.count(form).count for form in forms) for index in indexes]
+            for term, forms in sorted(terms.items())}
+
+
+def substantive(term: str) -> bool:
+    """A term a reader would look for: not a generic general-English word ("helping",
+    "office": shifts.changes.substance under SUBSTANCE) and not words a loader ran together
+    ("ofall": no English word, a stop word joined to a word)."""
+    from ..shifts.changes import substance
+    from ..shifts.english import zipf
+    from ..shifts.text import STOP_WORDS
+
+    key = term_key(term)
+    if not key or substance(key) < SUBSTANCE:
+        return False
+    if " " in key or zipf(key) > 0:
+        return True
+    return not any(key[:i] in STOP_WORDS and (zipf(key[i:]) >= 3 or key[i:] in STOP_WORDS)
+                   for i in range(2, len(key)))
 
 
 def first_actor_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
@@ -121,7 +148,7 @@ def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence
     lines += [f"- [{md_text(names[i])} → {md_text(names[i + 1])}]({link})"
               for i, link in enumerate(pair_links)]
     lines += ["", *_first_terms(contracts, names), *_trajectories(charts),
-              *_framing_table(contracts, names, charts)]
+              *_themes(contracts, names), *_framing_table(contracts, names, charts)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -144,8 +171,22 @@ def _most_frequent(found: dict[str, tuple[int, int]], index: int) -> str:
 def _trajectories(charts: Mapping[str, str]) -> list[str]:
     if "trajectories" not in charts:
         return []
-    return ["## Term-rate trajectories", "",
+    note = ("The terms whose rate moved most across the versions, each version's rate counted "
+            "in its own text.")
+    return ["## Term-rate trajectories", "", note, "",
             f"![Term rates per 10,000 words across versions]({charts['trajectories']})", ""]
+
+
+def _themes(contracts: Sequence[Mapping[str, Any]], names: list[str]) -> list[str]:
+    rows = theme_series(contracts)
+    if not rows:
+        return []
+    note = ("Themes of the pair reports (related terms and actors), followed through every "
+            "version: the share of its passages that hold any member, most moved first.")
+    body = [[cell(r["theme"]), cell(", ".join(r["members"]))]
+            + [f"{100 * s:.0f}%" for s in r["shares"]] for r in rows]
+    return ["## Themes across versions", "", note, "",
+            *table(["Theme", "Members"] + [cell(n) for n in names], body)]
 
 
 def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
@@ -165,17 +206,70 @@ def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
     return lines + table(["Actor"] + [cell(n) for n in names], rows)
 
 
-def trajectory_series(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[float | None]]:
-    """Rates per 10k words across all versions for the terms whose rate moved most."""
-    rates = _per_version(contracts, "terms", "term", "old_per_10k", "new_per_10k")
-    count = len(contracts) + 1
+def trajectory_series(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[float]]:
+    """Rates per 10,000 words in every version, counted in each version's own text, of the
+    headline terms that moved most across the series (``movement``), one per story."""
+    counts = series_counts(contracts)
+    words = [running_words(doc) for doc in versions(contracts)]
+    rates = {t: [round(1e4 * n / w, 1) for n, w in zip(c, words)] for t, c in counts.items()}
+    keys = {t: term_key(t) for t in counts}
+    moved = {t: movement(rates[t], min(words)) * _substance(keys[t]) for t in counts}
+    chosen: list[str] = []
+    for term in sorted((t for t in counts if moved[t] > 0), key=lambda t: (-moved[t], t)):
+        if not any(_nested(keys[term], keys[c]) for c in chosen):
+            chosen.append(term)
+        if len(chosen) >= MAX_TRAJECTORIES:
+            break
+    return {t: rates[t] for t in chosen}
 
-    def spread(values: dict[int, Any]) -> float:
-        known = [v for v in values.values() if isinstance(v, (int, float))]
-        return max(known) - min(known) if known else 0.0
 
-    ranked = sorted(rates, key=lambda t: (-spread(rates[t]), t))[:MAX_TRAJECTORIES]
-    return {t: [rates[t].get(i) for i in range(count)] for t in ranked if spread(rates[t]) > 0}
+def movement(rates: Sequence[float], words: int) -> float:
+    """How far a rate moved across versions: log2 of highest over lowest (each at least
+    RATE_FLOOR) times the square root of the difference in mentions at ``words`` words; 0
+    unless the rate at least doubled somewhere."""
+    high, low = max(rates), min(rates)
+    size = abs(math.log2(max(high, RATE_FLOOR) / max(low, RATE_FLOOR)))
+    return size * math.sqrt((high - low) * words / 1e4) if size >= 1 else 0.0
+
+
+def _substance(key: str) -> float:
+    from ..shifts.changes import substance
+
+    return substance(key)
+
+
+def _nested(a: str, b: str) -> bool:
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
+
+
+def running_words(doc: Mapping[str, Any]) -> int:
+    """Tokens in a version's passages, as the term counts see them (the rate denominator)."""
+    from ..shifts.text import tokens
+
+    return max(1, sum(len(tokens(p.get("text", ""))) for p in doc.get("passages", [])))
+
+
+def theme_series(contracts: Sequence[Mapping[str, Any]]) -> list[dict]:
+    """The pair reports' themes followed through every version: ``[{theme, members, shares}]``
+    where ``shares`` is the share of the version's passages holding any member in any
+    spelling (counted in each version's own text), the themes whose share moved most first."""
+    from ..shifts.variants import Spellings, passage_units
+
+    found: dict[str, list[str]] = {}
+    for contract in contracts:
+        for theme in contract.get("themes", []):
+            found.setdefault(str(theme["theme"]), [str(m) for m in theme.get("members", [])])
+    docs = versions(contracts)
+    indexes = [Spellings(passage_units(doc.get("passages", []))) for doc in docs]
+    rows = []
+    for name, members in sorted(found.items()):
+        forms = [m.split(" (")[0] for m in members]
+        shares = [round(len(frozenset().union(*(index.count(f).passages for f in forms)))
+                        / max(len(doc.get("passages", [])), 1), 4)
+                  for index, doc in zip(indexes, docs)]
+        rows.append({"theme": name, "members": members, "shares": shares})
+    rows.sort(key=lambda r: (-round(max(r["shares"]) - min(r["shares"]), 9), r["theme"]))
+    return rows[:MAX_THEMES]
 
 
 def write_series(contracts: list[dict], output_dir: Path, formats: str | list[str] = "md,html",

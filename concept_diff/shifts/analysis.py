@@ -24,6 +24,7 @@ from .framing import (
 )
 from .framing_io import frame_pair
 from .terms import term_table, top_terms
+from .themes import find_themes
 
 SELF_RATIO = 3.0  # the author: named at least this many times more than any other actor
 QUOTE_WORDS = 60  # evidence longer than this is cut (as an exact substring) around the mention
@@ -40,6 +41,7 @@ class Shifts:
     framing: Framing
     _mentions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     framing_info: dict = field(default_factory=dict)  # method, measured accuracy, overrides
+    themes: list[dict] = field(default_factory=list)  # themes.find_themes
 
     def mentions(self, actor: str) -> pd.DataFrame:
         """Every sentence naming the actor (version, passage, sentence, quote, label, scores).
@@ -65,7 +67,7 @@ class Shifts:
             for row in terms.to_dict(orient="records")
         ]
         return {"terms": records, "actors": self.actors, "headlines": self.headlines,
-                "framing": self.framing_info}
+                "framing": self.framing_info, "themes": self.themes}
 
 
 def analyse(
@@ -117,9 +119,9 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
         records.sort(key=lambda r: (-(r["old_mentions"] + r["new_mentions"]), r["actor"]))
     for record in records:
         record["self"] = record["actor"] == self_actor
-    headlines = _headlines(records, terms, old, new, spec)
+    headlines, themes = _headlines(records, terms, old, new, spec, embedder)
     return Shifts(terms=terms, actors=records, headlines=headlines, framing=spec, _mentions=frame,
-                  framing_info=framed.info)
+                  framing_info=framed.info, themes=themes)
 
 
 def _mention_frame(mentions: list[Mention], probs: np.ndarray, spec: Framing) -> pd.DataFrame:
@@ -243,7 +245,10 @@ def _self_record(name: str, mentions: list[Mention], actor_list) -> dict:
     }
 
 
-def _headlines(records, terms, old: Document, new: Document, spec: Framing) -> list[dict]:
+def _headlines(records, terms, old: Document, new: Document, spec: Framing, embedder: Any
+               ) -> tuple[list[dict], list[dict]]:
+    """The ranked headlines and the themes their candidates fall into."""
     labels = {c.key: c.label for c in spec.categories}
     framings = [hl.framing_candidate(r, old, new, labels) for r in records if not r["self"]]
-    return hl.headlines(records, terms, old, new, [f for f in framings if f])
+    found = hl.candidates(records, terms, old, new, [f for f in framings if f])
+    return hl.rank(found), find_themes(found, old, new, embedder)

@@ -55,6 +55,7 @@ class Counts:
     new_passages: int
     first_old: SentenceRef | None = None
     first_new: SentenceRef | None = None
+    held: tuple[frozenset, frozenset] = (frozenset(), frozenset())  # passage ids per version
 
 
 @dataclass
@@ -199,10 +200,11 @@ def _combined(counts: list[Counts]) -> Counts:
     def first(refs):
         found = [r for r in refs if r is not None]
         return min(found, key=lambda r: (int(r.passage.lstrip("p") or 0), r.index)) if found else None
+    held = (frozenset().union(*(c.held[0] for c in counts)),
+            frozenset().union(*(c.held[1] for c in counts)))
     return Counts(
-        sum(c.old for c in counts), sum(c.new for c in counts),
-        max(c.old_passages for c in counts), max(c.new_passages for c in counts),
-        first([c.first_old for c in counts]), first([c.first_new for c in counts]),
+        sum(c.old for c in counts), sum(c.new for c in counts), len(held[0]), len(held[1]),
+        first([c.first_old for c in counts]), first([c.first_new for c in counts]), held,
     )
 
 
@@ -279,6 +281,7 @@ def _term_counts(row, pair: Pair):
         counts[0], counts[1], len(found[0].passages), len(found[1].passages),
         found[0].sentences[0] if found[0].sentences else None,
         found[1].sentences[0] if found[1].sentences else None,
+        (found[0].passages, found[1].passages),
     ), label, story
 
 
@@ -353,15 +356,16 @@ def actor_change(record: dict, pair: Pair) -> Change | None:
     aliases = sorted(set(record["aliases"]) | {name} | (
         {record["expansion"]} if record.get("expansion") else set()))
     counts = [record["old_mentions"], record["new_mentions"]]
-    passages = [0, 0]
+    held: list[frozenset] = [frozenset(), frozenset()]
     firsts: list[SentenceRef | None] = [None, None]
-    for v, version in enumerate(("old", "new")):
+    for v in (0, 1):
         found = _alias_sentences(aliases, pair, v)
         if counts[v] == 0 and found.count:
             counts[v] = found.count
-        passages[v] = len(found.passages)
+        held[v] = found.passages
         firsts[v] = found.sentences[0] if found.sentences else None
-    result = Counts(counts[0], counts[1], passages[0], passages[1], firsts[0], firsts[1])
+    result = Counts(counts[0], counts[1], len(held[0]), len(held[1]), firsts[0], firsts[1],
+                    (held[0], held[1]))
     score = _score(result, pair, ACTOR_WEIGHT, named=True)
     if score <= 0:
         return None

@@ -57,6 +57,7 @@ class Candidate:
     story: set[tuple[str, ...]] = field(default_factory=set)  # word runs of what it is about
     actor: bool = False  # about an actor (framing or mentions)
     mentions: int = 0  # occurrences (terms) or sentences (actors) in both versions
+    held: tuple[frozenset, frozenset] = (frozenset(), frozenset())  # passages, per version
 
 
 def _ev(version: str, passage: str, quote: str) -> dict:
@@ -166,7 +167,7 @@ def actor_candidate(record: dict, change: Change, old: Document, new: Document,
                    f"in {old.version} to {c.new} ({rn:.1f} per 10,000 words) in {new.version}.")
         evidence = [*evidence, *firsts] if evidence else firsts
     return Candidate(kind, name, summary, change.score, _unique(evidence)[:3],
-                     story=change.story, actor=True, mentions=c.old + c.new)
+                     story=change.story, actor=True, mentions=c.old + c.new, held=c.held)
 
 
 def _unique(evidence: list[dict]) -> list[dict]:
@@ -208,7 +209,7 @@ def term_candidate(change: Change, old: Document, new: Document,
     ref, version = (c.first_new, "new") if status in ("new", "up") else (c.first_old, "old")
     evidence = [_quote(ref, version)] if ref else []
     return Candidate(f"term_{status}", change.subject, summary, change.score, evidence,
-                     story=change.story, mentions=c.old + c.new)
+                     story=change.story, mentions=c.old + c.new, held=c.held)
 
 # --- sections ------------------------------------------------------------------------------
 
@@ -281,11 +282,17 @@ class _Headings:
 def headlines(records: list[dict], terms: pd.DataFrame, old: Document, new: Document,
               framings: list[Candidate]) -> list[dict]:
     """All candidates of a pair, scored on one scale, one per story, ranked."""
+    return rank(candidates(records, terms, old, new, framings))
+
+
+def candidates(records: list[dict], terms: pd.DataFrame, old: Document, new: Document,
+               framings: list[Candidate]) -> list[Candidate]:
+    """Every candidate headline of a pair (framing, actors, terms, sections), scored."""
     words = (max(words_in(old), 1), max(words_in(new), 1))
     pair = Pair(old, new, words)
     pair.needed = needed_g2(list(terms.p_value) + [_actor_p(r, words) for r in records])
     by_name = {r["actor"]: r for r in records}
-    candidates = []
+    found: list[Candidate] = []
     for framing in framings:
         record = by_name[framing.subject]
         if min(record["old_mentions"], record["new_mentions"]) < FRAMING_MIN_SENTENCES:
@@ -296,20 +303,20 @@ def headlines(records: list[dict], terms: pd.DataFrame, old: Document, new: Docu
         framing.score *= FRAMING_SCALE * min(1.0, z / 4)
         framing.story = {pair.run(a) for a in _names(record)}
         framing.actor = True
-        candidates.append(framing)
+        found.append(framing)
     for record in records:
         if record.get("self"):
             continue
         change = actor_change(record, pair)
         if change:
-            candidates.append(actor_candidate(record, change, old, new, words))
+            found.append(actor_candidate(record, change, old, new, words))
     names = {pair.run(a) for r in records for a in _names(r)}
     for change in term_changes(terms, pair, names):
-        candidates.append(term_candidate(change, old, new, words))
+        found.append(term_candidate(change, old, new, words))
     for section in section_candidates(old, new):
         section.score *= SECTION_SCALE
-        candidates.append(section)
-    return rank(candidates)
+        found.append(section)
+    return found
 
 
 def framing_support(record: dict) -> float:
@@ -347,7 +354,7 @@ def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return int(any(long[i : i + n] == short for i in range(len(long) - n + 1)))
 
 
-def _same_story(a: Candidate, b: Candidate) -> bool:
+def same_story(a: Candidate, b: Candidate) -> bool:
     """The same words, or one nested in the other where the longer holds most (NESTED) of
     the shorter's mentions: "former soviet" inside "former soviet union", not "democracy"
     inside "effective democracies"."""
@@ -375,7 +382,7 @@ def select(candidates: list[Candidate], limit: int = MAX_HEADLINES) -> list[Cand
             break
         if taken.get(candidate.kind, 0) >= CAP.get(candidate.kind, limit):
             continue
-        same = next((c for c in chosen if _same_story(c, candidate)), None)
+        same = next((c for c in chosen if same_story(c, candidate)), None)
         if same is not None:
             if same.actor and candidate.actor and same.subject == candidate.subject:
                 same.summary += " " + candidate.summary

@@ -164,9 +164,10 @@ class Spellings:
     """One document's words run together as folded keys, with the word boundaries kept.
 
     ``cased`` keeps letter case (for short names such as "US", which lower-cased would be
-    the pronoun)."""
+    the pronoun). ``doc`` is a Document (indexed by sentence) or the units to index."""
 
-    def __init__(self, doc: Document, repairs: dict[str, str] | None = None, cased: bool = False):
+    def __init__(self, doc: Document | Iterable[SentenceRef], repairs: dict[str, str] | None = None,
+                 cased: bool = False):
         self.repairs = repairs or {}
         self.cased = cased
         chunks: list[str] = []
@@ -174,7 +175,8 @@ class Spellings:
         self.sentence_at: list[int] = []  # offset where each sentence starts in ``text``
         self.sentences: list[SentenceRef] = []
         position = 0
-        for sentence in iter_sentences(doc):
+        units = iter_sentences(doc) if isinstance(doc, Document) else doc
+        for sentence in units:
             self.sentence_at.append(position)
             self.sentences.append(sentence)
             for word in self.words(sentence.text):
@@ -218,6 +220,12 @@ class Spellings:
         where = sorted({i for term in terms for i in self.count(term).where})
         refs = [self.sentences[i] for i in where]
         return Found(len(refs), frozenset(r.passage for r in refs), refs, where)
+
+
+def passage_units(passages: Iterable[dict]) -> list[SentenceRef]:
+    """Passages of a JSON contract (``{id, text}``) as units for ``Spellings``."""
+    return [SentenceRef(str(p.get("id", "")), 0, 0, len(p.get("text", "")), p.get("text", ""))
+            for p in passages]
 
 
 def vocabulary(docs: Iterable[Document]) -> Counter:
