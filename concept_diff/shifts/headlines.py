@@ -153,12 +153,13 @@ def actor_candidate(record: dict, change: Change, old: Document, new: Document,
     if c.old == 0:
         kind = "actor_appears"
         summary = (f"{label} first appears in {new.version}: named in {c.new} sentences "
-                   f"({c.new_passages} passages), in none in {old.version} under any spelling.")
+                   f"({_count(c.new_passages, 'passage')}), in none in {old.version} under "
+                   "any spelling.")
         evidence = [e for e in [*firsts, *evidence] if e["version"] == "new"]
     elif c.new == 0:
         kind = "actor_vanishes"
         summary = (f"{label} is no longer named in {new.version} under any spelling, after "
-                   f"{c.old} sentences ({c.old_passages} passages) in {old.version}.")
+                   f"{c.old} sentences ({_count(c.old_passages, 'passage')}) in {old.version}.")
         evidence = [e for e in [*firsts, *evidence] if e["version"] == "old"]
     else:
         kind = "actor_rise" if rn > ro else "actor_fall"
@@ -168,6 +169,10 @@ def actor_candidate(record: dict, change: Change, old: Document, new: Document,
         evidence = [*evidence, *firsts] if evidence else firsts
     return Candidate(kind, name, summary, change.score, _unique(evidence)[:3],
                      story=change.story, actor=True, mentions=c.old + c.new, held=c.held)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _unique(evidence: list[dict]) -> list[dict]:
