@@ -79,14 +79,18 @@ class Pair:
         self.lower = tuple(Spellings(doc, self.repairs) for doc in (old, new))
         self.cased = tuple(Spellings(doc, self.repairs, cased=True) for doc in (old, new))
         self.acronyms = acronym_definitions([old, new])
+        self._runs: dict[str, tuple[str, ...]] = {}
         self.needed = needed_g2([])  # the corrected threshold; set from the p-values
 
     def key(self, text: str) -> str:
-        return self.lower[0].key(text)
+        return "".join(self.run(text))
 
     def run(self, text: str) -> tuple[str, ...]:
         """The folded words of ``text`` (story keys: nested runs tell one story)."""
-        return tuple(self.lower[0].words(text))
+        found = self._runs.get(text)
+        if found is None:
+            found = self._runs[text] = tuple(self.lower[0].words(text))
+        return found
 
 
 def min_evidence(words: int) -> int:

@@ -188,6 +188,7 @@ class Spellings:
             position += 1
         self.text = "".join(chunks)
         self.bounds = frozenset(bounds)
+        self._found: dict[str, Found] = {}
 
     def words(self, text: str) -> list[str]:
         if self.cased:
@@ -201,6 +202,12 @@ class Spellings:
 
     def count(self, term: str) -> Found:
         """Occurrences of ``term`` (any spelling), matched at word boundaries."""
+        found = self._found.get(term)
+        if found is None:
+            found = self._found[term] = self._count(term)
+        return found
+
+    def _count(self, term: str) -> Found:
         key = self.key(term)
         if not key:
             return Found(0, frozenset(), [], [])
