@@ -1,6 +1,7 @@
 """Draw the framing labelling sample from the four NSS texts (run once; kept for the record).
 
     CONCEPT_DIFF_CORPORA=../shared/corpora python tests/data/framing/make_sample.py OUT_DIR
+    ... make_sample.py OUT_DIR --batch 2     # a second draw, none of the first batch's items
 
 Writes OUT_DIR/items.tsv with the sentences (for labellers; never committed) and
 tests/data/framing/items.tsv with references only (document, sentence fingerprint, actor).
@@ -26,21 +27,30 @@ from concept_diff.shifts.analysis import _self_actor
 YEARS = ("2002", "2006", "2010", "2015")
 PER_ACTOR = 8
 PER_DOC = 160
+SEEDS = {1: 7, 2: 8}  # batch 2 (drawn after batch 1 was labelled, for more training data)
 
 
-def main(out_dir: Path) -> None:
+def main(out_dir: Path, batch: int = 1) -> None:
     root = Path(os.environ["CONCEPT_DIFF_CORPORA"]) / "us-national-security-strategy"
     docs = [load(root / f"{y}-national-security-strategy.txt") for y in YEARS]
     actors = detect_actors(docs)
     matcher = Matcher(actors)
-    rng = random.Random(7)
+    rng = random.Random(SEEDS[batch])
+    refs = Path(__file__).with_name("items.tsv")
+    taken: set[tuple[str, str, str]] = set()
+    first_id = 1
+    if batch > 1:
+        with refs.open(encoding="utf-8") as f:
+            earlier = list(csv.DictReader(f, delimiter="\t"))
+        taken = {(r["year"], r["fp"], r["actor"]) for r in earlier}
+        first_id = len(earlier) + 1
     rows = []
     for year, doc in zip(YEARS, docs):
         mentions = find_mentions(doc, year, matcher)
         author = _self_actor(mentions)
         by_actor = defaultdict(list)
         for m in mentions:
-            if m.actor != author:
+            if m.actor != author and (year, fingerprint(m.text), m.actor) not in taken:
                 by_actor[m.actor].append(m)
         chosen = []
         for actor in sorted(by_actor):
@@ -59,12 +69,14 @@ def main(out_dir: Path) -> None:
                          "fp": fingerprint(m.text), "hint": hint(m.text),
                          "context_before": " ".join(before.split()),
                          "marked": " ".join(marked.split())})
-    for i, row in enumerate(rows, 1):
+    for i, row in enumerate(rows, first_id):
         row["id"] = f"f{i:04d}"
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(out_dir / "items.tsv", rows, ["id", "year", "actor", "alias", "context_before", "marked"])
-    _write(Path(__file__).with_name("items.tsv"), rows,
-           ["id", "year", "passage", "sentence", "actor", "alias", "fp", "hint"])
+    fields = ["id", "year", "passage", "sentence", "actor", "alias", "fp", "hint"]
+    if batch > 1:
+        rows = earlier + rows
+    _write(refs, rows, fields)
     print(f"{len(rows)} items", {y: sum(r['year'] == y for r in rows) for y in YEARS})
 
 
@@ -77,4 +89,4 @@ def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), int(sys.argv[3]) if sys.argv[2:3] == ["--batch"] else 1)
