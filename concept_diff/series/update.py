@@ -363,12 +363,23 @@ def _write_series(output: Path, series_name: str, versions: list[Version], state
     from ..report.series import write_series
 
     names = [pair_name(a.key, b.key) for a, b in itertools.pairwise(versions)]
-    contracts = [json.loads((output / f"{name}.json").read_text(encoding="utf-8"))
-                 for name in names]
+    contracts = [_series_fields(output / f"{name}.json", first=i == 0)
+                 for i, name in enumerate(names)]
     formats = [f for f in state["settings"]["formats"] if f in ("md", "html")] or ["md"]
     written = write_series(contracts, output, formats, title=series_name,
                            changelog=state["changelog"], pair_names=names)
     return {str(Path(p).relative_to(output)): sha256_file(Path(p)) for p in sorted(written)}
+
+
+def _series_fields(path: Path, *, first: bool) -> dict[str, Any]:
+    """A pair contract without what the series report never reads: its alignment entries, and
+    the older version's passages past the first pair (each version's text is held once), so a
+    long series does not hold every pair's full contract in memory at once."""
+    contract = json.loads(path.read_text(encoding="utf-8"))
+    contract.pop("alignment", None)
+    if not first:
+        contract["old"] = {k: v for k, v in contract["old"].items() if k != "passages"}
+    return contract
 
 
 # ---------------------------------------------------------------- what to print
