@@ -79,6 +79,8 @@ def test_real_variant_cases_are_counted_as_one(pairs):
     # 2002 writes "free trade agreements", 2006 mostly "FTAs": not new in 2006.
     early = pairs[("2002", "2006")].headlines
     assert not [h for h in early if h["kind"] == "term_new" and "FTA" in h["subject"]]
+    # 2006 defines "United Nations Security Council (UNSC)"; 2002 says "Security Council".
+    assert ("actor_appears", "UNSC") not in {(h["kind"], h["subject"]) for h in early}
     # "WMD" and "weapons of mass destruction" are one term: 2006 has 34 + 3, 2015 has 5.
     wmd = [h for h in pairs[("2006", "2015")].headlines if h["subject"].startswith("WMD")]
     assert wmd and wmd[0]["kind"] == "term_down"

@@ -35,6 +35,7 @@ from ..model import Document
 from .english import specificity
 from .terms import g2, p_value
 from .text import STOP_WORDS, SentenceRef, lemma, stem
+from .variants import CONNECTORS as _CONNECTORS
 from .variants import Found, Spellings, acronym_definitions, ocr_repairs, vocabulary
 
 RATE_FLOOR = 1.0  # per 10,000 words
@@ -362,8 +363,9 @@ def actor_change(record: dict, pair: Pair) -> Change | None:
     counts = [record["old_mentions"], record["new_mentions"]]
     held: list[frozenset] = [frozenset(), frozenset()]
     firsts: list[SentenceRef | None] = [None, None]
+    variants = aliases + _short_names(record.get("expansion"))
     for v in (0, 1):
-        found = _alias_sentences(aliases, pair, v)
+        found = _alias_sentences(variants, pair, v)
         if counts[v] == 0 and found.count:
             counts[v] = found.count
         held[v] = found.passages
@@ -375,6 +377,17 @@ def actor_change(record: dict, pair: Pair) -> Change | None:
         return None
     story = {pair.run(a) for a in aliases}
     return Change("actor", name, result, score, story)
+
+
+def _short_names(expansion: str | None) -> list[str]:
+    """The last two words of a long form of three or more, both capitalised, as the text may
+    shorten it: "Security Council" for "United Nations Security Council" (a name the other
+    version writes so is no first appearance)."""
+    words = (expansion or "").split()
+    tail = words[-2:]
+    if len(words) < 3 or not all(w[:1].isupper() and w.lower() not in _CONNECTORS for w in tail):
+        return []
+    return [" ".join(tail)]
 
 
 def _alias_sentences(aliases: list[str], pair: Pair, version: int) -> Found:

@@ -44,7 +44,7 @@ _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 _TENS_ORDINALS = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth",
                   "seventieth", "eightieth", "ninetieth"]
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
-_CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al", "to"})
+CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al", "to"})
 
 
 def _suffix(n: int) -> str:
@@ -138,10 +138,10 @@ def _expansion(before: str, acronym: str) -> str | None:
     words = re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", before)[-(2 * len(letters) + 2):]
     for size in range(1, len(words) + 1):
         candidate = words[-size:]
-        if candidate[0].lower() in _CONNECTORS:
+        if candidate[0].lower() in CONNECTORS:
             continue
         initials = "".join(
-            w[0] for w in candidate if w.lower() not in _CONNECTORS or w[0].isupper()
+            w[0] for w in candidate if w.lower() not in CONNECTORS or w[0].isupper()
         ).upper()
         if initials == letters:
             return " ".join(candidate)
