@@ -155,18 +155,21 @@ def actor_candidate(record: dict, change: Change, old: Document, new: Document,
         summary = (f"{label} first appears in {new.version}: named in {c.new} sentences "
                    f"({_count(c.new_passages, 'passage')}), in none in {old.version} under "
                    "any spelling.")
-        evidence = [e for e in [*firsts, *evidence] if e["version"] == "new"]
+        evidence = [e for e in [*evidence, *firsts] if e["version"] == "new"]
     elif c.new == 0:
         kind = "actor_vanishes"
         summary = (f"{label} is no longer named in {new.version} under any spelling, after "
                    f"{c.old} sentences ({_count(c.old_passages, 'passage')}) in {old.version}.")
-        evidence = [e for e in [*firsts, *evidence] if e["version"] == "old"]
+        evidence = [e for e in [*evidence, *firsts] if e["version"] == "old"]
     else:
         kind = "actor_rise" if rn > ro else "actor_fall"
         verb = "rise" if kind == "actor_rise" else "fall"
         summary = (f"Sentences naming {label} {verb} from {c.old} ({ro:.1f} per 10,000 words) "
                    f"in {old.version} to {c.new} ({rn:.1f} per 10,000 words) in {new.version}.")
-        evidence = [*evidence, *firsts] if evidence else firsts
+        # The mention sentences are the evidence; a first spelling found only by folding
+        # fills in a version they lack.
+        have = {e["version"] for e in evidence}
+        evidence = [*evidence, *(e for e in firsts if e["version"] not in have)]
     return Candidate(kind, name, summary, change.score, _unique(evidence)[:3],
                      story=change.story, actor=True, mentions=c.old + c.new, held=c.held)
 
