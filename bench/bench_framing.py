@@ -3,8 +3,9 @@
     CONCEPT_DIFF_CORPORA=../shared/corpora CONCEPT_DIFF_CACHE=/tmp/cdcache \
         python bench/bench_framing.py [--labels FILE] [--fit] [--no-timing]
 
-The labelled set is tests/data/framing (640 actor mentions from the four NSS texts, labelled
-twice and adjudicated; `label` column of labels.tsv). Leave one document out: for each NSS
+The labelled set is tests/data/framing (actor mentions from the four NSS texts, labelled
+twice and adjudicated; `label` column of labels.tsv; batch 1 is f0001-f0640, batch 2 the
+items after it, drawn later from the mentions batch 1 left). Leave one document out: for each NSS
 year, the models are fitted on the other three years (their settings chosen by the same
 leave-one-year-out inside those three, never looking at the held-out year) and scored on the
 held-out year. Printed for each method: accuracy, macro-F1 over the five categories and the
@@ -17,6 +18,11 @@ in this run:
 - parse:     logistic regression on parse/role/cue features (used with a non-bundled embedder);
 - full:      parse features + the prototype scorer's probabilities on the sentence, the clause
              and the actor's other sentences in the document (shipped).
+- full-b1:   the same model, fitted on the batch-1 items of the training years only (the
+             training data of the model before batch 2), scored on the same held-out items:
+             does more data help? Also printed: each pooled figure on batch 1 and batch 2
+             alone, the 2010 and 2015 folds pooled (never used to choose features), and the
+             items full gets right and full-b1 wrong and the reverse (an exact sign test).
 
 --fit then fits both models on all four documents (settings by leave-one-year-out over all
 four) and writes concept_diff/data/framing_model.json with the held-out figures and kappa.
@@ -42,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "framing"
 MODEL_PATH = ROOT / "concept_diff" / "data" / "framing_model.json"
 GRID = [(c, w) for c in (0.03, 0.1, 0.3) for w in (None, "balanced")]
+BATCH1_LAST = 640  # items f0001-f0640 are batch 1; later ids were drawn and labelled after it
+UNSEEN = ("2010", "2015")  # folds never looked at when the features were chosen
 
 
 def corpus_dir() -> Path:
@@ -124,12 +132,14 @@ def choose(x, y, groups, keys, roles) -> tuple:
     return best
 
 
-def held_out(x, y, groups, keys, roles) -> tuple[list[str], dict]:
-    """Predictions for every item from a model fitted without its document."""
+def held_out(x, y, groups, keys, roles, usable=None) -> tuple[list[str], dict]:
+    """Predictions for every item from a model fitted without its document (and only on the
+    ``usable`` items of the other documents, when given)."""
     pred = np.empty(len(y), dtype=object)
     chosen = {}
+    usable = np.ones(len(y), dtype=bool) if usable is None else usable
     for g in sorted(set(groups)):
-        train, test = groups != g, groups == g
+        train, test = (groups != g) & usable, groups == g
         setting = choose(x[train], y[train], groups[train], keys, roles[train])
         chosen[str(g)] = setting
         pred[test] = predict(fit(x[train], y[train], *setting), x[test], keys, roles[test])
@@ -218,6 +228,7 @@ def main() -> None:
     all_data, data = data, _subset(data, rows)
     y = np.array([i.label for i in items], dtype=object)
     groups = np.array([i.year for i in items])
+    batch = np.array([1 if int(i.id[1:]) <= BATCH1_LAST else 2 for i in items])
     variants = feature_names(all_data, keys)
     matrices = {v: design_matrix(data, f) for v, f in variants.items()}
     predictions = {
@@ -228,11 +239,18 @@ def main() -> None:
     roles = np.array([r.role for r in data.roles], dtype=object)
     for v in variants:
         predictions[v], settings[v] = held_out(matrices[v], y, groups, keys, roles)
-    print(f"{len(items)} labelled mentions; gold: {dict(sorted(Counter(y).items()))}")
+    if (batch == 2).any():
+        predictions["full-b1"], settings["full-b1"] = held_out(matrices["full"], y, groups, keys,
+                                                               roles, batch == 1)
+    print(f"{len(items)} labelled mentions ({dict(sorted(Counter(batch).items()))} by batch, "
+          f"{dict(sorted(Counter(groups).items()))} by document); "
+          f"gold: {dict(sorted(Counter(y).items()))}")
     _print_agreement(args.labels, keys)
     print(f"roles: {dict(sorted(Counter(r.role for r in data.roles).items()))}")
-    report = _print_table(predictions, list(y), groups, keys)
+    report = _print_table(predictions, list(y), groups, keys, batch)
     print("settings chosen inside each training fold (C, class weight):", settings)
+    if "full-b1" in predictions:
+        _print_paired(list(y), predictions["full"], predictions["full-b1"])
     for v in ("full",):
         print(f"confusion ({v}, held-out; rows gold, columns predicted):")
         _confusion(list(y), predictions[v], keys)
@@ -248,10 +266,30 @@ def _print_agreement(path: Path, keys: list[str]) -> None:
     rows = read_tsv(path)
     if not rows or "label_a" not in rows[0]:
         return
-    a, b = [r["label_a"] for r in rows], [r["label_b"] for r in rows]
-    per = ", ".join(f"{k} {kappa([x == k for x in a], [y == k for y in b]):.3f}" for k in keys)
-    print(f"labellers' agreement on {len(rows)} items: Cohen's kappa {kappa(a, b):.3f} "
-          f"(raw {sum(x == y for x, y in zip(a, b)) / len(a):.3f}); one category vs rest: {per}")
+    parts = {"all": rows}
+    later = [r for r in rows if int(r["id"][1:]) > BATCH1_LAST]
+    if later:
+        parts = {"batch 1": [r for r in rows if int(r["id"][1:]) <= BATCH1_LAST],
+                 "batch 2": later, "all": rows}
+    for name, part in parts.items():
+        a, b = [r["label_a"] for r in part], [r["label_b"] for r in part]
+        per = ", ".join(f"{k} {kappa([x == k for x in a], [y == k for y in b]):.3f}"
+                        for k in keys)
+        print(f"labellers' agreement, {name} ({len(part)} items): Cohen's kappa "
+              f"{kappa(a, b):.3f} (raw {sum(x == y for x, y in zip(a, b)) / len(a):.3f}); "
+              f"one category vs rest: {per}")
+
+
+def _print_paired(gold, new, old) -> None:
+    """Items the model fitted on all training items gets right and the batch-1 model wrong,
+    and the reverse; two-sided exact sign test on those discordant items."""
+    from scipy.stats import binomtest
+
+    better = sum(g == n != o for g, n, o in zip(gold, new, old))
+    worse = sum(g == o != n for g, n, o in zip(gold, new, old))
+    p = binomtest(better, better + worse).pvalue if better + worse else 1.0
+    print(f"full vs full-b1 on the same {len(gold)} held-out items: full right and full-b1 "
+          f"wrong {better}, the reverse {worse} (exact sign test p = {p:.3f})")
 
 
 def _subset(data, rows: list[int]):
@@ -262,14 +300,20 @@ def _subset(data, rows: list[int]):
                        data.sentence_raw[rows])
 
 
-def _print_table(predictions, gold, groups, keys) -> dict:
+def _print_table(predictions, gold, groups, keys, batch) -> dict:
+    """Per held-out document, pooled ("all"), the 2010 and 2015 folds pooled and, with two
+    batches, the pooled figure on each batch's items alone."""
     report = {}
     years = sorted(set(groups))
+    subsets = {"all": [True] * len(gold),
+               "+".join(UNSEEN): [g in UNSEEN for g in groups]}
+    if len(set(batch)) > 1:
+        subsets.update({f"all b{b}": [k == b for k in batch] for b in sorted(set(batch))})
     print(f"{'method':10} {'held out':9} {'n':>4} {'accuracy':>9} {'macro-F1':>9} {'swaps':>7}")
     for method, pred in predictions.items():
         rows = {}
-        for year in [*years, "all"]:
-            mask = [True] * len(gold) if year == "all" else [g == year for g in groups]
+        for year in [*years, *subsets]:
+            mask = subsets[year] if year in subsets else [g == year for g in groups]
             m = metrics([g for g, k in zip(gold, mask) if k], [p for p, k in zip(pred, mask) if k],
                         keys)
             rows[year] = {k: round(v, 4) for k, v in m.items()}
@@ -301,15 +345,24 @@ def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels
                              model.intercept_[order]).to_dict()
         out[v]["setting"] = {"C": c, "class_weight": w}
     rows = read_tsv(labels_path)
-    agreement = None
+    agreement, batches = None, {}
     if rows and "label_a" in rows[0]:
         agreement = round(kappa([r["label_a"] for r in rows], [r["label_b"] for r in rows]), 3)
+        for b, part in ((1, [r for r in rows if int(r["id"][1:]) <= BATCH1_LAST]),
+                        (2, [r for r in rows if int(r["id"][1:]) > BATCH1_LAST])):
+            if part:
+                batches[f"batch{b}"] = {"items": len(part), "kappa": round(kappa(
+                    [r["label_a"] for r in part], [r["label_b"] for r in part]), 3)}
+    years = sorted(set(groups))
     out["evaluation"] = {
         "items": len(y),
-        "documents": sorted(set(groups)),
+        "documents": years,
         "kappa": agreement,
+        "batches": batches,
         "held_out": {m: report[m]["all"] for m in report},
-        "per_document": {m: {g: report[m][g] for g in report[m] if g != "all"} for m in report},
+        "per_document": {m: {g: report[m][g] for g in years} for m in report},
+        "subsets": {m: {s: report[m][s] for s in report[m] if s not in years and s != "all"}
+                    for m in report},
     }
     atomic.write_text(MODEL_PATH, json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
