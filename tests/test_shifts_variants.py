@@ -9,11 +9,14 @@ from collections import Counter
 import pytest
 from shift_support import analysed_pairs, load_version
 
+from concept_diff.shifts.actors import Matcher
+from concept_diff.shifts.gazetteer import known_actors
 from concept_diff.shifts.variants import (
     Spellings,
     acronym_definitions,
     ocr_repairs,
     parts,
+    repair_pipes,
     vocabulary,
 )
 
@@ -121,3 +124,16 @@ def test_ocr_look_alikes_are_repaired_only_where_the_texts_confirm_them(nss):
     assert repairs.get("tvventy") == "twenty"
     assert "modern" not in repairs
     assert parts("The Twenty-First Century's") == ["the", "twenty", "first", "century"]
+
+
+@pytest.mark.corpus
+def test_ocr_pipes_read_as_the_letter_that_makes_a_word(nss):
+    doc = nss["2010"]
+    damaged = re.findall(r"[^\W\d_]*\|[^\W\d_]*", doc.text)
+    assert len(damaged) >= 10  # the loaded 2010 text still has "A|DS", "|ndia", "a||ies"
+    # "HIV/A|DS" is HIV/AIDS: the phrase did not vanish from 2010.
+    assert Spellings(doc).count("hiv aids").count >= 1
+    sentence = next(s.text for p in doc.passages for s in p.sentences if "|ndia" in s.text)
+    found = {hit[0] for hit in Matcher(known_actors()).find(sentence)}
+    assert "India" in found
+    assert repair_pipes("we||.To") == "well.To" and repair_pipes("no|pe") == "no|pe"

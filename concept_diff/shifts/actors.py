@@ -38,7 +38,7 @@ from .names import (
     scan,
 )
 from .text import fold_apostrophes, iter_sentences
-from .variants import acronym_definitions
+from .variants import acronym_definitions, repair_pipes
 
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 
@@ -241,7 +241,8 @@ class Matcher:
 
     def find(self, text: str) -> list[tuple[str, bool, int, int, str]]:
         """(actor, ambiguous?, start, end, alias) for every alias occurrence in ``text``."""
-        text = fold_apostrophes(text)  # same length: offsets hold in the original
+        # Same length: offsets hold in the original. "|raq" (OCR) is Iraq.
+        text = repair_pipes(fold_apostrophes(text))
         hits = []
         position = 0
         for match in self._starts.finditer(text):

@@ -71,7 +71,32 @@ _ORDINAL, _ORDINAL_PAIRS = _ordinal_words()
 def parts(text: str) -> list[str]:
     """Lower-cased runs of letters and digits, apostrophes inside a word dropped ("qa'ida" →
     "qaida"), possessive endings removed."""
-    return [p.lower() for p in _PART.findall(_unquote(normalise(text)))]
+    return [p.lower() for p in _PART.findall(_unquote(repair_pipes(normalise(text))))]
+
+
+_PIPE_WORD = re.compile(r"[^\W\d_]*(?:\|+[^\W\d_]*)+")
+
+
+def repair_pipes(text: str) -> str:
+    """An OCR "|" inside or at the edge of a word read as the letter that makes an English
+    word: "|ndia" → "India", "a||ies" → "allies", "A|DS" → "AIDS"; unchanged where neither
+    "l" nor "i" does. One character for one, so offsets hold."""
+    return _PIPE_WORD.sub(_repair_pipe, text) if "|" in text else text
+
+
+def _repair_pipe(match: re.Match) -> str:
+    word = match.group(0)
+    best, letter, best_zipf = word, "", 0.0
+    for option in ("l", "i"):
+        value = zipf(word.replace("|", option).lower())
+        if value > best_zipf:
+            best, letter, best_zipf = word.replace("|", option), option, value
+    if letter != "i":
+        return best
+    # A capital I where the word starts with it or is written in capitals ("|ndia", "A|DS").
+    letters = word.replace("|", "")
+    capital = word.startswith("|") or sum(c.isupper() for c in letters) * 2 > len(letters)
+    return word.replace("|", "I" if capital else "i")
 
 
 def _unquote(text: str) -> str:
@@ -192,7 +217,7 @@ class Spellings:
 
     def words(self, text: str) -> list[str]:
         if self.cased:
-            words = _PART.findall(_unquote(normalise(text)))
+            words = _PART.findall(_unquote(repair_pipes(normalise(text))))
             return [self.repairs.get(w.lower(), w) for w in words]
         words = _ordinals([self.repairs.get(w, w) for w in parts(text)])
         return [lemma(w) for w in words]
