@@ -40,6 +40,7 @@ from .names import (
 from .text import fold_apostrophes, iter_sentences
 from .variants import acronym_definitions, repair_pipes
 
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 
 
@@ -221,6 +222,9 @@ class Matcher:
     def __init__(self, actors: list[Actor]):
         # Aliases and texts are matched with curly apostrophes folded to straight ones.
         self.owner: dict[str, tuple[str, bool]] = {}
+        # A capital followed by a capitalised word names an event or a treaty ("Doha
+        # Round", "Kyoto Protocol"), not the government.
+        self.capitals = {fold_apostrophes(c) for a in actors for c in a.capitals}
         for actor in sorted(actors, key=lambda a: a.name):
             for alias in sorted(actor.aliases):
                 self.owner.setdefault(fold_apostrophes(alias), (actor.name, False))
@@ -254,6 +258,8 @@ class Matcher:
                 continue
             position = start + len(alias)
             actor, ambiguous = self.owner[alias]
+            if alias in self.capitals and _NAME_AFTER.match(text, position):
+                continue
             if actor:
                 hits.append((actor, ambiguous, start, position, alias))
         return hits

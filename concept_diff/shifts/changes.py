@@ -39,6 +39,7 @@ from .variants import CONNECTORS as _CONNECTORS
 from .variants import Found, Spellings, acronym_definitions, ocr_repairs, vocabulary
 
 RATE_FLOOR = 1.0  # per 10,000 words
+BINOMIAL = 0.5  # weight of a term joining two words by "and"/"or"
 WORD_CLASS = 0.25  # weight of a single word used mostly as a verb, adjective or adverb
 WORD_CLASS_TOP = 80  # the strongest single words whose class is asked of the parser
 P_GATE = 0.05
@@ -68,6 +69,7 @@ class Change:
     story: set[tuple[str, ...]] = field(default_factory=set)  # folded word runs
     forms: list[str] = field(default_factory=list)  # terms: the family's forms, main first
     note: str = ""  # terms: the long form of an acronym, or the acronym counted with it
+    related: list[tuple[str, int]] = field(default_factory=list)  # other forms, other version
 
 
 class Pair:
@@ -147,7 +149,12 @@ def substance(term: str) -> float:
     if not words:
         return 0.0
     best = max(specificity(w) for w in words)
-    return 0.5 + 0.5 * best if len(term.split()) > 1 else best
+    if len(term.split()) == 1:
+        return best
+    # A pair joined by "and"/"or" ("allies and friends", "rules and norms") is a formula of
+    # style more often than a concept.
+    binomial = BINOMIAL if set(term.split()) & {"and", "or"} else 1.0
+    return (0.5 + 0.5 * best) * binomial
 
 
 # --- terms ---------------------------------------------------------------------------------
@@ -196,7 +203,13 @@ def _family_change(members: list, pair: Pair) -> Change | None:
     if " " not in lemma_:
         weight *= _clustering(counts, pair)
     score = _score(counts, pair, weight)
-    return Change("term", subject, counts, score, story, forms, note) if score > 0 else None
+    if score <= 0:
+        return None
+    change = Change("term", subject, counts, score, story, forms, note)
+    if counts.old == 0 or counts.new == 0:  # what the other version writes instead, if any
+        other = pair.lower[0 if counts.old == 0 else 1]
+        change.related = sorted({r for part in parts for r in other.related(part[0].lemma)})
+    return change
 
 
 def _combined(counts: list[Counts]) -> Counts:
@@ -260,7 +273,12 @@ def _weigh_word_class(changes: list[Change], pair: Pair) -> None:
 
 
 def _term_counts(row, pair: Pair):
+    if _proper_name(row.lemma, pair):
+        return None, (row.term, ""), set()  # a name: the actors' business, not a term's
     found = [pair.lower[v].count(row.lemma) for v in (0, 1)]
+    swapped = _swapped(row.lemma)
+    if swapped:  # "friends and allies" is "allies and friends"
+        found = [_union(found[v], pair.lower[v].count(swapped)) for v in (0, 1)]
     counts = [f.count for f in found]
     story = {pair.run(row.lemma)}
     label = (row.term, "")
@@ -290,10 +308,31 @@ def _term_counts(row, pair: Pair):
     ), label, story
 
 
+def _swapped(lemma_: str) -> str | None:
+    """The other order of a two-word pair joined by "and"/"or" ("friends and allies")."""
+    words = lemma_.split(" ")
+    if len(words) == 3 and words[1] in ("and", "or") and words[0] != words[2]:
+        return f"{words[2]} {words[1]} {words[0]}"
+    return None
+
+
+def _proper_name(lemma_: str, pair: Pair) -> bool:
+    """Is a multi-word term written with every word capitalised in most of its occurrences
+    ("President Bush")? Such a name is an actor's or a signature, not a concept."""
+    if " " not in lemma_:
+        return False
+    lower = sum(pair.lower[v].count(lemma_).count for v in (0, 1))
+    titled = " ".join(w[:1].upper() + w[1:] for w in lemma_.split(" "))
+    cased = sum(pair.cased[v].count(titled).count + pair.cased[v].count(titled + "s").count
+                for v in (0, 1))
+    return lower > 0 and cased >= 0.8 * lower
+
+
 def _acronym_of(row, pair: Pair) -> tuple[str, str] | None:
     """(acronym, long form) where the term is an acronym defined in either text, its long
-    form, or a run of its words written mostly inside the long form ("mass destruction",
-    "destruction" beside "weapons of mass destruction (WMD)")."""
+    form, its first two or more words ("free trade" in "free trade agreements (FTAs)"), or
+    a run of its words written mostly inside it ("mass destruction", "destruction" beside
+    "weapons of mass destruction (WMD)")."""
     run = pair.run(row.lemma)
     for short, long in pair.acronyms.items():
         if _is_acronym(row, short):
@@ -304,6 +343,8 @@ def _acronym_of(row, pair: Pair) -> tuple[str, str] | None:
         if any(
             whole[i : i + len(run)] == run for i in range(len(whole) - len(run) + 1)
         ):
+            if len(run) >= 2 and whole[: len(run)] == run:  # "free trade" starts every FTA
+                return short, long
             inside = sum(pair.lower[v].count(long).count for v in (0, 1))
             alone = sum(pair.lower[v].count(row.lemma).count for v in (0, 1))
             if 2 * inside >= alone:

@@ -20,6 +20,7 @@ class Actor:
     aliases: set[str] = field(default_factory=set)
     ambiguous: set[str] = field(default_factory=set)  # aliases that need an unambiguous one nearby
     expansion: str | None = None  # for acronym actors: the long form found in the text
+    capitals: set[str] = field(default_factory=set)  # aliases that are capital cities
 
     def all_aliases(self) -> set[str]:
         return self.aliases | self.ambiguous
@@ -74,6 +75,7 @@ def countries() -> list[Actor]:
         actor = Actor(name=name, kind="country")
         for alias in [name, *_split(aliases), *_split(capitals)]:
             _add(actor, alias)
+        actor.capitals = {c.lstrip(AMBIGUOUS) for c in _split(capitals)}
         for demonym in _split(demonyms):
             _add(actor, demonym)
             plural = _plural(demonym.lstrip(AMBIGUOUS))

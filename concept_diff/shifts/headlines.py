@@ -210,7 +210,12 @@ def term_candidate(change: Change, old: Document, new: Document,
     shown = " / ".join(f"“{form}”" for form in change.forms or [change.subject])
     if change.note:
         shown += f" ({change.note})"
-    summary = _TERM_TEXT[status].format(
+    text = _TERM_TEXT[status]
+    if change.related:  # another form of the word is there: say so, claim no absence of it
+        forms = ", ".join(f"“{form}” ({_count(n, 'time')})" for form, n in change.related[:3])
+        text = text.replace(", in any spelling or form.", f"; it writes only {forms}.").replace(
+            " in any spelling or form.", f"; it writes only {forms}.")
+    summary = text.format(
         t=shown, old=old.version, new=new.version, o=c.old, n=c.new, ro=ro, rn=rn,
         po=c.old_passages, pn=c.new_passages,
     )

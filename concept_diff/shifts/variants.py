@@ -7,7 +7,7 @@ are counted over every way the two texts write it:
   "long-term", "al-Qaida", "al-Qa'ida" are one key (letters and digits, lower-cased, the
   words run together, matched only at word boundaries);
 - plural and possessive endings (text.lemma);
-- ordinal numbers: "twenty-first" and "21st";
+- ordinal numbers: "twenty-first", "21st" and an OCR'd "21“" are one number;
 - OCR look-alikes ("tvventy" for "twenty", "rn" for "m", "cl" for "d"): a word holding one is
   read as its repaired form only where that form is a word of the two texts and the damaged
   one is no English word (data/english_zipf.txt), so "modern" never becomes "modem";
@@ -25,10 +25,11 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from os.path import commonprefix
 
 from ..model import Document
 from .english import zipf
-from .text import SentenceRef, iter_sentences, lemma, normalise
+from .text import STOP_WORDS, SentenceRef, iter_sentences, lemma, normalise
 
 _PART = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
@@ -43,22 +44,18 @@ _TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _TENS_ORDINALS = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth",
                   "seventieth", "eightieth", "ninetieth"]
+_DIGIT_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
 CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al", "to"})
 
 
-def _suffix(n: int) -> str:
-    if 10 <= n % 100 <= 19:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-
-
 def _ordinal_words() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    single = {word: f"{n}{_suffix(n)}" for n, word in enumerate(_UNIT_ORDINALS) if word}
-    single |= {word: f"{n + 10}th" for n, word in enumerate(_TEENS)}
-    single |= {word: f"{10 * n}th" for n, word in enumerate(_TENS_ORDINALS) if word}
+    """Ordinal words as bare numbers: "fifth" → "5", ("twenty", "first") → "21"."""
+    single = {word: str(n) for n, word in enumerate(_UNIT_ORDINALS) if word}
+    single |= {word: str(n + 10) for n, word in enumerate(_TEENS)}
+    single |= {word: str(10 * n) for n, word in enumerate(_TENS_ORDINALS) if word}
     pairs = {
-        (tens, unit): f"{10 * t + u}{_suffix(10 * t + u)}"
+        (tens, unit): str(10 * t + u)
         for t, tens in enumerate(_TENS) if tens
         for u, unit in enumerate(_UNIT_ORDINALS) if unit
     }
@@ -107,24 +104,34 @@ def _unquote(text: str) -> str:
 
 
 def _ordinals(words: list[str]) -> list[str]:
-    """Ordinal number words as digits: "twenty first" → "21st", "fifth" → "5th"."""
-    if not any(w in _ORDINAL for w in words):
+    """Ordinals as bare numbers, however written: "twenty first", "21st" and "21" (an OCR'd
+    superscript, "21“ Century") are all "21"."""
+    if not any(w in _ORDINAL or w[:1].isdigit() for w in words):
         return words
     out: list[str] = []
     for word in words:
         if out and (out[-1], word) in _ORDINAL_PAIRS:
             out[-1] = _ORDINAL_PAIRS[(out[-1], word)]
         else:
-            out.append(_ORDINAL.get(word, word))
+            digits = _DIGIT_ORDINAL.fullmatch(word)
+            out.append(digits.group(1) if digits else _ORDINAL.get(word, word))
     return out
 
 
 def ocr_repairs(vocabulary: Counter) -> dict[str, str]:
-    """Damaged word → repaired word, confirmed by the texts' own vocabulary: the repair is a
-    word of the texts seen at least as often, and the damaged form is no English word."""
+    """Damaged word → repaired word (or two words), confirmed by the texts' own vocabulary:
+    a look-alike repair is a word of the texts seen at least as often; a run-together word
+    ("offissile", "ofamerican") is a short function word joined to a word English or the
+    texts know. The damaged form is never an English word."""
     repairs = {}
     for word, count in vocabulary.items():
-        if not any(bad in word for bad, _ in LOOKALIKES) or zipf(word) > 0:
+        if zipf(word) > 0 or not word.isalpha():
+            continue
+        split = _run_together(word, vocabulary)
+        if split:
+            repairs[word] = split
+            continue
+        if not any(bad in word for bad, _ in LOOKALIKES):
             continue
         for bad, good in LOOKALIKES:
             fixed = word.replace(bad, good)
@@ -134,6 +141,20 @@ def ocr_repairs(vocabulary: Counter) -> dict[str, str]:
                 repairs[word] = fixed
                 break
     return repairs
+
+
+_GLUE = ("of", "in", "to", "the", "and", "for", "on", "at", "by", "with", "from", "as")
+
+
+def _run_together(word: str, vocabulary: Counter) -> str | None:
+    """"of fissile" for "offissile": a function word and a known word written as one."""
+    for head in _GLUE:
+        tail = word[len(head):]
+        if word.startswith(head) and len(tail) >= 2 and (
+            zipf(tail) >= 2.5 or vocabulary.get(tail, 0) >= 2 or tail in STOP_WORDS
+        ):
+            return f"{head} {tail}"
+    return None
 
 
 def acronym_definitions(
@@ -213,14 +234,49 @@ class Spellings:
             position += 1
         self.text = "".join(chunks)
         self.bounds = frozenset(bounds)
+        self.vocabulary = Counter(chunk for chunk in chunks if chunk != "\x00")
+        self._by_start: dict[str, list[str]] | None = None
         self._found: dict[str, Found] = {}
 
     def words(self, text: str) -> list[str]:
         if self.cased:
             words = _PART.findall(_unquote(repair_pipes(normalise(text))))
-            return [self.repairs.get(w.lower(), w) for w in words]
-        words = _ordinals([self.repairs.get(w, w) for w in parts(text)])
+            return [p for w in words for p in self._repaired(w.lower(), w)]
+        words = _ordinals([p for w in parts(text) for p in self._repaired(w, w)])
         return [lemma(w) for w in words]
+
+    def related(self, term: str) -> list[tuple[str, int]]:
+        """Other forms of the term's last word that this text writes, with their counts:
+        words sharing a long enough start ("tyrants" for "tyranny", "innovative" for
+        "innovation", "criminal groups" for "crime"), the other words kept as they are."""
+        run = self.words(term)
+        if not run:
+            return []
+        last, before = run[-1], run[:-1]
+        if self._by_start is None:
+            self._by_start = {}
+            for word in sorted(self.vocabulary):
+                self._by_start.setdefault(word[:4], []).append(word)
+        found = []
+        for word in self._by_start.get(last[:4], []):
+            if word == last or not word.isalpha() or not _same_family(word, last):
+                continue
+            phrase = " ".join([*before, word])
+            count = self.count(phrase).count if before else self.vocabulary[word]
+            if count:
+                found.append((phrase, count))
+        return found
+
+    def _repaired(self, key: str, word: str) -> list[str]:
+        """The word, or its repair (one word, or two where OCR ran them together), keeping
+        the case of a run-together word's second half ("ofAmerica" → "of", "America")."""
+        fixed = self.repairs.get(key)
+        if fixed is None:
+            return [word]
+        if " " in fixed:
+            head, _ = fixed.split(" ", 1)
+            return [head, word[len(head):]]
+        return [fixed]
 
     def key(self, term: str) -> str:
         return "".join(self.words(term))
@@ -258,6 +314,14 @@ def passage_units(passages: Iterable[dict]) -> list[SentenceRef]:
     """Passages of a JSON contract (``{id, text}``) as units for ``Spellings``."""
     return [SentenceRef(str(p.get("id", "")), 0, 0, len(p.get("text", "")), p.get("text", ""))
             for p in passages]
+
+
+def _same_family(a: str, b: str) -> bool:
+    """Do two words share a start long enough to be forms of one word? Four letters at
+    least, and all but two letters of the shorter word ("crime"/"criminal",
+    "expand"/"expansion", "tyranny"/"tyrants"; not "sanction"/"sanctuary")."""
+    shared = len(commonprefix([a, b]))
+    return shared >= 4 and shared >= min(len(a), len(b)) - 2
 
 
 def vocabulary(docs: Iterable[Document]) -> Counter:
