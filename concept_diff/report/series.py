@@ -113,11 +113,15 @@ def substantive(term: str) -> bool:
 
 
 def first_actor_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
-    """``{actor: (first version index, passages naming it there)}``, by the actor's names."""
+    """``{actor: (first version index, passages naming it there)}``, by the actor's names
+    (and the short name of its long form: "Security Council" for UNSC)."""
+    from ..shifts.changes import short_names
+
     actors: dict[str, set[str]] = {}
     for contract in contracts:
         for actor in contract.get("actors", []):
-            names = {str(actor["actor"]), *map(str, actor.get("aliases", []))}
+            names = {str(actor["actor"]), *map(str, actor.get("aliases", [])),
+                     *short_names(actor.get("expansion"))}
             actors.setdefault(str(actor["actor"]), set()).update(n for n in names if n)
     docs = versions(contracts)
     out = {}

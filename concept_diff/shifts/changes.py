@@ -404,7 +404,7 @@ def actor_change(record: dict, pair: Pair) -> Change | None:
     counts = [record["old_mentions"], record["new_mentions"]]
     held: list[frozenset] = [frozenset(), frozenset()]
     firsts: list[SentenceRef | None] = [None, None]
-    variants = aliases + _short_names(record.get("expansion"))
+    variants = aliases + short_names(record.get("expansion"))
     for v in (0, 1):
         found = _alias_sentences(variants, pair, v)
         if counts[v] == 0 and found.count:
@@ -420,7 +420,7 @@ def actor_change(record: dict, pair: Pair) -> Change | None:
     return Change("actor", name, result, score, story)
 
 
-def _short_names(expansion: str | None) -> list[str]:
+def short_names(expansion: str | None) -> list[str]:
     """The last two words of a long form of three or more, both capitalised, as the text may
     shorten it: "Security Council" for "United Nations Security Council" (a name the other
     version writes so is no first appearance)."""
