@@ -39,6 +39,8 @@ from .variants import CONNECTORS as _CONNECTORS
 from .variants import Found, Spellings, acronym_definitions, ocr_repairs, vocabulary
 
 RATE_FLOOR = 1.0  # per 10,000 words
+COUNT_MOVE = 1.6  # the count itself must move this much in the rate's direction...
+LENGTH_EFFECT = 0.3  # ...or the change is weighed as mostly the texts' difference in length
 BINOMIAL = 0.5  # weight of a term joining two words by "and"/"or"
 WORD_CLASS = 0.25  # weight of a single word used mostly as a verb, adjective or adverb
 WORD_CLASS_TOP = 80  # the strongest single words whose class is asked of the parser
@@ -387,9 +389,20 @@ def _score(counts: Counts, pair: Pair, weight: float, named: bool = False) -> fl
         passages = counts.new_passages if n else counts.old_passages
         if max(o, n) < min_evidence(size) or (passages < 2 and not named):
             return 0.0
-    passages = counts.new_passages if n * pair.words[0] >= o * pair.words[1] else counts.old_passages
+    rising = n * pair.words[0] >= o * pair.words[1]
+    passages = counts.new_passages if rising else counts.old_passages
     gate = not (named and presence)
-    return strength(counts, pair.words, pair.needed, gate) * dispersion(passages) * weight
+    score = strength(counts, pair.words, pair.needed, gate) * dispersion(passages) * weight
+    return score * _length_effect(o, n, rising)
+
+
+def _length_effect(o: int, n: int, rising: bool) -> float:
+    """LENGTH_EFFECT where the rate moves but the count hardly does (or moves the other way):
+    "17 → 12 sentences" in a text twice as long is mostly the length, not a fall."""
+    if o == 0 or n == 0:
+        return 1.0
+    moved = n / o if rising else o / n
+    return 1.0 if moved >= COUNT_MOVE else LENGTH_EFFECT
 
 
 # --- actors --------------------------------------------------------------------------------
