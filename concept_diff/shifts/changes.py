@@ -41,6 +41,7 @@ from .variants import Found, Spellings, acronym_definitions, ocr_repairs, vocabu
 RATE_FLOOR = 1.0  # per 10,000 words
 COUNT_MOVE = 1.6  # the count itself must move this much in the rate's direction...
 LENGTH_EFFECT = 0.3  # ...or the change is weighed as mostly the texts' difference in length
+PROPER_NAME = 0.35  # weight of a capitalised multi-word name that is no actor
 BINOMIAL = 0.5  # weight of a term joining two words by "and"/"or"
 WORD_CLASS = 0.25  # weight of a single word used mostly as a verb, adjective or adverb
 WORD_CLASS_TOP = 80  # the strongest single words whose class is asked of the parser
@@ -204,6 +205,8 @@ def _family_change(members: list, pair: Pair) -> Change | None:
     weight = substance(lemma_)
     if " " not in lemma_:
         weight *= _clustering(counts, pair)
+    elif _proper_name(lemma_, pair):
+        weight *= PROPER_NAME
     score = _score(counts, pair, weight)
     if score <= 0:
         return None
@@ -275,8 +278,6 @@ def _weigh_word_class(changes: list[Change], pair: Pair) -> None:
 
 
 def _term_counts(row, pair: Pair):
-    if _proper_name(row.lemma, pair):
-        return None, (row.term, ""), set()  # a name: the actors' business, not a term's
     found = [pair.lower[v].count(row.lemma) for v in (0, 1)]
     swapped = _swapped(row.lemma)
     if swapped:  # "friends and allies" is "allies and friends"
@@ -320,7 +321,8 @@ def _swapped(lemma_: str) -> str | None:
 
 def _proper_name(lemma_: str, pair: Pair) -> bool:
     """Is a multi-word term written with every word capitalised in most of its occurrences
-    ("President Bush")? Such a name is an actor's or a signature, not a concept."""
+    ("President Bush")? Such a name that is no actor is often a signature or an attribution;
+    it weighs PROPER_NAME (a war's name that moves a lot still ranks)."""
     if " " not in lemma_:
         return False
     lower = sum(pair.lower[v].count(lemma_).count for v in (0, 1))
