@@ -36,6 +36,13 @@ from .onnx_export import EXPORT_VERSION, ensure_export, export_dir
 
 # Texts per onnxruntime call. bench/bench_embed.py on 2 shared CPU cores: 32 and 64 within noise.
 ONNX_BATCH = 32
+# int8 runs one text per call: dynamic quantisation scales each MatMul's activations by the
+# min/max of the whole batch (padding included), so a text batched with others came out up to
+# 0.012 per coordinate (cosine 0.996) away from the same text alone, and a cached vector would
+# depend on which texts happened to share its batch. One at a time, a text's vector is the same
+# to float rounding (1e-8) whatever else is embedded; on 2 cores it cost nothing measurable
+# (NSS texts: 121/s batched by 32, 116/s one at a time, 132/s by 8: within noise).
+INT8_BATCH = 1
 
 
 class OnnxEmbedder:
@@ -53,6 +60,8 @@ class OnnxEmbedder:
         self.name = model_name(folder)
         fingerprint = model_fingerprint(folder)
         self.identity = f"{self.name}:{fingerprint}:{self.backend_name}:{_runtime_tag()}"
+        if quantized:
+            self.identity += ":per-text"  # see INT8_BATCH
         dim = dim_from_files(folder)
         if dim is None:
             raise ConceptDiffError(f"{folder}: cannot read the vector size from modules.json; "
@@ -72,7 +81,11 @@ class OnnxEmbedder:
 
     @property
     def batch_size(self) -> int:
-        return self._batch_size or (CPU_BATCH if self._device.startswith("cuda") else ONNX_BATCH)
+        if self._batch_size:
+            return self._batch_size
+        if self.quantized:
+            return INT8_BATCH
+        return CPU_BATCH if self._device.startswith("cuda") else ONNX_BATCH
 
     @property
     def model(self) -> Any:
