@@ -163,9 +163,11 @@ def substance(term: str) -> float:
 # --- terms ---------------------------------------------------------------------------------
 
 
-def term_changes(terms: pd.DataFrame, pair: Pair, names: set[tuple[str, ...]]) -> list[Change]:
+def term_changes(terms: pd.DataFrame, pair: Pair, names: dict[tuple[str, ...], list[str]]
+                 ) -> list[Change]:
     """Every term family whose folded counts changed enough to score, best first; a term
-    that is an actor's name (``names``: folded word runs) is left to the actor.
+    that is an actor's name (``names``: folded word run → all names of that actor) is left to
+    the actor.
 
     A family is the forms of one word ("terror", "terrorism", "terrorists") or of a phrase's
     last word ("violent extremism", "violent extremists"): one story, counted together."""
@@ -180,7 +182,7 @@ def term_changes(terms: pd.DataFrame, pair: Pair, names: set[tuple[str, ...]]) -
         families.setdefault(run[:-1] + (stem(run[-1]),), []).append(row)
     changes = []
     for members in families.values():
-        change = _family_change(members, pair)
+        change = _family_change(members, pair, names)
         if change is not None:
             changes.append(change)
     ranked = sorted(changes, key=lambda c: (-c.score, c.subject))
@@ -188,7 +190,7 @@ def term_changes(terms: pd.DataFrame, pair: Pair, names: set[tuple[str, ...]]) -
     return sorted(ranked, key=lambda c: (-c.score, c.subject))
 
 
-def _family_change(members: list, pair: Pair) -> Change | None:
+def _family_change(members: list, pair: Pair, names: dict | None = None) -> Change | None:
     parts = [_term_counts(row, pair) for row in members]
     parts = [(row, *part) for row, part in zip(members, parts) if part[0] is not None]
     if not parts:
@@ -212,9 +214,29 @@ def _family_change(members: list, pair: Pair) -> Change | None:
         return None
     change = Change("term", subject, counts, score, story, forms, note)
     if counts.old == 0 or counts.new == 0:  # what the other version writes instead, if any
-        other = pair.lower[0 if counts.old == 0 else 1]
-        change.related = sorted({r for part in parts for r in other.related(part[0].lemma)})
+        v = 0 if counts.old == 0 else 1
+        related = {r for part in parts for r in pair.lower[v].related(part[0].lemma)}
+        related |= {r for part in parts for r in _renamed(part[0].lemma, names or {}, pair, v)}
+        change.related = sorted(related)
     return change
+
+
+def _renamed(lemma_: str, names: dict, pair: Pair, version: int) -> list[tuple[str, int]]:
+    """The term with an actor's name in it written under another name of that actor, where
+    the version does: "U.S. leadership" for "american leadership"."""
+    run = pair.run(lemma_)
+    found = []
+    for i in range(len(run)):
+        for j in range(i + 1, len(run) + 1):
+            for alias in names.get(run[i:j], []):
+                if pair.run(alias) == run[i:j]:
+                    continue
+                phrase = " ".join([*run[:i], alias, *run[j:]])
+                index = pair.lower[version] if _foldable(alias) else pair.cased[version]
+                count = index.count(phrase).count
+                if count:
+                    found.append((phrase, count))
+    return found
 
 
 def _combined(counts: list[Counts]) -> Counts:
@@ -279,12 +301,16 @@ def _weigh_word_class(changes: list[Change], pair: Pair) -> None:
 
 def _term_counts(row, pair: Pair):
     found = [pair.lower[v].count(row.lemma) for v in (0, 1)]
-    swapped = _swapped(row.lemma)
-    if swapped:  # "friends and allies" is "allies and friends"
-        found = [_union(found[v], pair.lower[v].count(swapped)) for v in (0, 1)]
-    counts = [f.count for f in found]
     story = {pair.run(row.lemma)}
     label = (row.term, "")
+    swapped = _swapped(row.lemma)
+    if swapped:  # "friends and allies" is "allies and friends": named by the commoner order
+        other = [pair.lower[v].count(swapped) for v in (0, 1)]
+        if sum(f.count for f in other) > sum(f.count for f in found):
+            label = (" ".join(reversed(row.term.split(" "))), "")
+        found = [_union(found[v], other[v]) for v in (0, 1)]
+        story.add(pair.run(swapped))
+    counts = [f.count for f in found]
     if " " not in row.lemma:  # the family: "preemption" with "preempt", "preemptive"
         family = (int(row.old_family), int(row.new_family))
         for v in (0, 1):

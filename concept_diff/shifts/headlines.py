@@ -323,7 +323,7 @@ def candidates(records: list[dict], terms: pd.DataFrame, old: Document, new: Doc
         change = actor_change(record, pair)
         if change:
             found.append(actor_candidate(record, change, old, new, words))
-    names = {pair.run(a) for r in records for a in _names(r)}
+    names = {pair.run(a): sorted(_names(r)) for r in records for a in _names(r)}
     for change in term_changes(terms, pair, names):
         found.append(term_candidate(change, old, new, words))
     for section in section_candidates(old, new):
