@@ -38,7 +38,7 @@ Backend = Annotated[
     str | None,
     typer.Option(
         "--backend",
-        help="How the neural model runs: torch, onnx or onnx-int8 (default: onnx-int8 on a CPU, "
+        help="How the neural model runs: torch, onnx or onnx-int8 (default: onnx on a CPU, "
         "torch in half precision with --device cuda). Vectors of each are cached apart.",
     ),
 ]
