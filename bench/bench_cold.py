@@ -197,7 +197,7 @@ def report(backends: list[str], results: dict, count: int) -> None:
                 enc = _median([r[2]["encode"] for r in rows])
                 extra = f"  (import+load {load:5.1f} s, encode {enc:5.1f} s = {count / enc:5.1f}/s)"
             ratio = med / floor_wall
-            print(f"  {label:<30} {med:7.1f} s  {ratio:5.2f}× floor  peak {rss:5d} MiB{extra}"
+            print(f"  {label:<30} {med:7.1f} s  {ratio:5.2f}× floor  peak {rss:5.0f} MiB{extra}"
                   f"  {[round(w, 1) for w in walls]}")
         rate = count / _median([r[2]["encode"] for r in floor])
         if backend == "torch":
