@@ -254,7 +254,7 @@ def test_counterpart_labels_are_found_in_the_corpus(nss_docs) -> None:
 
 
 def _report_contract() -> dict:
-    from tests.report_fixtures import make_contract
+    from report_fixtures import make_contract
 
     contract = make_contract()
     for entry in contract["alignment"]:

@@ -46,7 +46,7 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent.parent
     files = sorted((package / "loaders").glob("*.py"))
     files += [package / name for name in ("segment.py", "build.py", "model.py")]
-    files += [package / "data" / "english_words.txt"]  # the repairs' word list
+    files += [package / "data" / "english_zipf.txt", package / "english.py"]  # repairs' words
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")

@@ -99,8 +99,8 @@ def substantive(term: str) -> bool:
     """A term a reader would look for: not a generic general-English word ("helping",
     "office": shifts.changes.substance under SUBSTANCE) and not words a loader ran together
     ("ofall": no English word, a stop word joined to a word)."""
+    from ..english import zipf
     from ..shifts.changes import substance
-    from ..shifts.english import zipf
     from ..shifts.text import STOP_WORDS
 
     key = term_key(term)

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..english import specificity
 from ..model import Document
-from .english import specificity
 from .terms import g2, p_value
 from .text import STOP_WORDS, SentenceRef, lemma, stem
 from .variants import CONNECTORS as _CONNECTORS
@@ -481,7 +481,7 @@ def _alias_sentences(aliases: list[str], pair: Pair, version: int) -> Found:
 
 
 def _foldable(alias: str) -> bool:
-    from .english import zipf
+    from ..english import zipf
 
     words = alias.split()
     return len(words) > 1 or (len(alias) >= 4 and zipf(alias) < 3.0)

@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from os.path import commonprefix
 
+from ..english import zipf
 from ..model import Document
-from .english import zipf
 from .text import STOP_WORDS, SentenceRef, iter_sentences, lemma, normalise
 
 _PART = re.compile(r"[^\W_]+")
