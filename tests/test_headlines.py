@@ -73,7 +73,7 @@ def by_kind(shifts, kind: str) -> dict[str, dict]:
 @pytest.mark.model
 def test_controlled_framing_shift_is_found(shifts):
     valdoria = shifts.actor("Valdoria")
-    # Five sentences a side: a framing headline needs five (headlines.FRAMING_MIN_SENTENCES).
+    # Five sentences a side: a framing headline needs five (framing.MIN_SENTENCES).
     assert (valdoria["old_mentions"], valdoria["new_mentions"]) == (5, 5)
     assert valdoria["old_dominant"] == "partner" and valdoria["new_dominant"] == "threat"
     assert valdoria["shift"] > 0.7

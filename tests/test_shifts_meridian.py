@@ -9,7 +9,7 @@ from shift_support import real_embedder
 
 from concept_diff.loaders import load_document
 from concept_diff.shifts import analyse
-from concept_diff.shifts.headlines import FRAMING_MIN_SENTENCES
+from concept_diff.shifts.framing import MIN_SENTENCES as FRAMING_MIN_SENTENCES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -50,7 +50,10 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
             "sentences naming the actor in each version, and only when the "
             f"{_pct(rule.get('level'))} interval of the rise in the share of the framing it "
             "claims (Dirichlet posteriors on the sentence counts of each version) lies above "
-            "zero."
+            "zero"
+            + (f"; a headline also needs the main framing to switch, its gain in share at "
+               f"least {rule['min_z']:g} standard errors (two-proportion z test)."
+               if rule.get("min_z") else ".")
         )
     overrides = framing.get("overrides")
     if overrides:

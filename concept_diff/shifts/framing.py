@@ -274,11 +274,14 @@ def tied(key: str | None) -> list[str]:
 # category shares get a Dirichlet posterior (counts of the sentences' labels + 1/2, Jeffreys'
 # prior); DRAWS paired draws with a fixed seed (so reports are reproducible) give the
 # distribution of the difference. Labels are taken as given: the classifier's own error rate
-# is stated separately (the report's Method section).
+# is stated separately (the report's Method section). A headline also needs the main framing
+# to switch, with the new one's gain in share at least MIN_Z standard errors (two-proportion z;
+# shifts.headlines.framing_support): stricter than the interval alone on few sentences.
 
 MIN_SENTENCES = 5
 DRAWS = 4000
 LEVEL = 0.95
+MIN_Z = 3.0
 
 
 def counts_from(shares: dict[str, float], total: int) -> dict[str, int]:

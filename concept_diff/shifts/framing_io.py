@@ -22,7 +22,7 @@ from .. import atomic
 from ..errors import InputError
 from ..fingerprint import fingerprint
 from .actors import Mention
-from .framing import LEVEL, MIN_SENTENCES, Framing, FramingScorer
+from .framing import LEVEL, MIN_SENTENCES, MIN_Z, Framing, FramingScorer
 from .framing_model import frame_mentions, load_model, variant_for
 
 COLUMNS = ["document", "passage", "sentence", "actor", "alias", "role", "label", "source"]
@@ -50,8 +50,8 @@ def frame_pair(mentions: list[Mention], spec: Framing, embedder: Any, versions: 
     else:
         raw, probs = FramingScorer(spec, embedder).scored(items)
         roles = [""] * len(items)
-        info = {"method": "prototype scorer", "rule": {"min_sentences": MIN_SENTENCES,
-                                                       "level": LEVEL}}  # a custom framing file
+        info = {"method": "prototype scorer",  # a custom framing file
+                "rule": {"min_sentences": MIN_SENTENCES, "level": LEVEL, "min_z": MIN_Z}}
     source = ["model"] * len(items)
     if labels_file is not None:
         given = read_framing_labels(labels_file, spec.keys)
@@ -82,7 +82,7 @@ def method_info(variant: str = "full") -> dict[str, Any]:
     return {
         "method": "role-aware model",
         "variant": variant,
-        "rule": {"min_sentences": MIN_SENTENCES, "level": LEVEL},
+        "rule": {"min_sentences": MIN_SENTENCES, "level": LEVEL, "min_z": MIN_Z},
         "items": evaluation.get("items"),
         "documents": evaluation.get("documents"),
         "kappa": evaluation.get("kappa"),

@@ -10,8 +10,9 @@ then kind and subject, one per story, numbered from 1:
   acronym/long form (variants.py), so nothing whose variant the other version writes is
   called new or gone. The kinds: actor_appears/vanishes/rise/fall, term_new/gone/up/down.
 - framing_shift: framing_candidate's score (JS distance x n/(n+3), + 0.3 when the dominant
-  category changes) x FRAMING_SCALE, only with FRAMING_MIN_SENTENCES naming the actor in each
-  version.
+  category changes) x FRAMING_SCALE, only with framing.MIN_SENTENCES naming the actor in each
+  version, the gain's interval above 0, and a switch of the main framing with z >=
+  framing.MIN_Z (framing_support).
 - section_appears / section_vanishes: (0.05 + 0.35 x min(1, words/1000)) x SECTION_SCALE for
   a heading with no counterpart (string similarity < 0.75) in the other version.
 
@@ -33,16 +34,14 @@ import pandas as pd
 
 from ..model import Document
 from .changes import Change, Pair, actor_change, needed_g2, term_changes
-from .framing import MIN_SENTENCES, counts_from, supported_shift, tied
+from .framing import MIN_SENTENCES, MIN_Z, counts_from, supported_shift, tied
 from .terms import g2, p_value
 from .text import words_in
 
 MAX_HEADLINES = 40
 CAP = {"framing_shift": 10, "section_appears": 3, "section_vanishes": 3}  # at most, per kind
 MIN_FRAMING_MENTIONS = 3  # framing_candidate's own floor
-FRAMING_MIN_SENTENCES = 5  # a framing headline needs this many sentences in each version
 FRAMING_SCALE = 10.0
-FRAMING_MIN_Z = 3.0  # the new main framing's gain in share, as a two-proportion z
 SECTION_SCALE = 2.0
 NESTED = 0.4  # a nested term is the longer one's story when that holds this share of it
 
@@ -308,10 +307,8 @@ def candidates(records: list[dict], terms: pd.DataFrame, old: Document, new: Doc
     found: list[Candidate] = []
     for framing in framings:
         record = by_name[framing.subject]
-        if min(record["old_mentions"], record["new_mentions"]) < FRAMING_MIN_SENTENCES:
-            continue
-        z = framing_support(record)
-        if z < FRAMING_MIN_Z:
+        z = framing_support(record)  # framing_candidate already asked for MIN_SENTENCES a side
+        if z < MIN_Z:
             continue
         framing.score *= FRAMING_SCALE * min(1.0, z / 4)
         framing.story = {pair.run(a) for a in _names(record)}
