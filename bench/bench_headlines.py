@@ -14,12 +14,13 @@ gain by writing headlines nobody judged.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
 import json
 import sys
 from collections import Counter
 from pathlib import Path
+
+from concept_diff.fingerprint import read_tsv
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "headlines"
@@ -31,11 +32,6 @@ def _dump_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def read_tsv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def ranked_keys(rows) -> dict[str, list[str]]:

@@ -8,8 +8,10 @@ breaks, hyphenation and a word joined or split by a loader repair do not change 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
+from pathlib import Path
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -27,3 +29,20 @@ def fingerprint(text: str) -> str:
 def hint(text: str, words: int = 6) -> str:
     """The first few words, so a person can find the item by eye."""
     return " ".join(text.split()[:words])
+
+
+def read_tsv(path: str | Path, *, raw_quotes: bool = False) -> list[dict[str, str]]:
+    """The rows of a labelled set's TSV file. ``raw_quotes``: a ``"`` is a plain character
+    (label files whose free-text notes were typed by hand, not written by the csv module)."""
+    quoting = csv.QUOTE_NONE if raw_quotes else csv.QUOTE_MINIMAL
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=quoting))
+
+
+def write_tsv(path: str | Path, rows: list[dict], fields: list[str]) -> None:
+    """``rows`` as a TSV file with these columns (others left out), ``\n`` line ends."""
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields, delimiter="\t", extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

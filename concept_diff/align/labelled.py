@@ -8,7 +8,6 @@ held-out figures) and by the tests; nothing here runs when a report is made.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..fingerprint import fingerprint, normalised
+from ..fingerprint import read_tsv as fingerprint_tsv
 from ..model import Document
 from .decision import Logistic
 
@@ -37,8 +37,7 @@ class Item:
 
 
 def read_tsv(path: str | Path) -> list[dict[str, str]]:
-    with Path(path).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return fingerprint_tsv(path, raw_quotes=True)  # hand-typed notes hold bare quotes
 
 
 def read_labels(path: str | Path, column: str = "label") -> dict[str, str]:

@@ -9,13 +9,12 @@ are left out (at most 5 %; more is an error).
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..fingerprint import fingerprint
+from ..fingerprint import fingerprint, read_tsv
 from .actors import Matcher, Mention, detect_actors, find_mentions
 
 
@@ -25,11 +24,6 @@ class Item:
     year: str
     mention: Mention
     label: str | None
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = None

@@ -10,14 +10,13 @@ passage with its id and section); tests/data/counterparts/items.tsv holds refere
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 import sys
 from pathlib import Path
 
 from concept_diff import compare, load
-from concept_diff.fingerprint import fingerprint, hint
+from concept_diff.fingerprint import fingerprint, hint, write_tsv
 
 MIN_WORDS = 15
 COUNT = 30
@@ -34,20 +33,12 @@ def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = [{"new_id": p.id, "new_fp": fingerprint(p.text), "new_hint": hint(p.text),
              "section": p.section or "", "text": " ".join(p.text.split())} for p in chosen]
-    _write(out_dir / "added.tsv", rows, ["new_id", "section", "text"])
-    _write(out_dir / "old_passages.tsv",
+    write_tsv(out_dir / "added.tsv", rows, ["new_id", "section", "text"])
+    write_tsv(out_dir / "old_passages.tsv",
            [{"old_id": p.id, "section": p.section or "", "text": " ".join(p.text.split())}
             for p in old.passages], ["old_id", "section", "text"])
-    _write(Path(__file__).with_name("items.tsv"), rows, ["new_id", "new_fp", "new_hint"])
+    write_tsv(Path(__file__).with_name("items.tsv"), rows, ["new_id", "new_fp", "new_hint"])
     print(len(rows), "added passages of", len(pool))
-
-
-def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fields, delimiter="\t", extrasaction="ignore",
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ random (seed 7), so a few actors do not fill the set.
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 import sys
@@ -20,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from concept_diff import load
-from concept_diff.fingerprint import fingerprint, hint
+from concept_diff.fingerprint import fingerprint, hint, read_tsv, write_tsv
 from concept_diff.shifts.actors import Matcher, detect_actors, find_mentions
 from concept_diff.shifts.analysis import _self_actor
 
@@ -40,8 +39,7 @@ def main(out_dir: Path, batch: int = 1) -> None:
     taken: set[tuple[str, str, str]] = set()
     first_id = 1
     if batch > 1:
-        with refs.open(encoding="utf-8") as f:
-            earlier = list(csv.DictReader(f, delimiter="\t"))
+        earlier = read_tsv(refs)
         taken = {(r["year"], r["fp"], r["actor"]) for r in earlier}
         first_id = len(earlier) + 1
     rows = []
@@ -72,20 +70,12 @@ def main(out_dir: Path, batch: int = 1) -> None:
     for i, row in enumerate(rows, first_id):
         row["id"] = f"f{i:04d}"
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write(out_dir / "items.tsv", rows, ["id", "year", "actor", "alias", "context_before", "marked"])
+    write_tsv(out_dir / "items.tsv", rows, ["id", "year", "actor", "alias", "context_before", "marked"])
     fields = ["id", "year", "passage", "sentence", "actor", "alias", "fp", "hint"]
     if batch > 1:
         rows = earlier + rows
-    _write(refs, rows, fields)
+    write_tsv(refs, rows, fields)
     print(f"{len(rows)} items", {y: sum(r['year'] == y for r in rows) for y in YEARS})
-
-
-def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fields, delimiter="\t", extrasaction="ignore",
-                                lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 if __name__ == "__main__":

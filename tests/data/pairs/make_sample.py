@@ -16,7 +16,6 @@ tests/data/pairs/items.tsv with references only (years, passage ids, fingerprint
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 import sys
@@ -26,7 +25,7 @@ import numpy as np
 
 from concept_diff import compare, load
 from concept_diff.embed import get_embedder
-from concept_diff.fingerprint import fingerprint, hint
+from concept_diff.fingerprint import fingerprint, hint, write_tsv
 
 PAIRS = (("2002", "2006"), ("2006", "2010"), ("2010", "2015"))
 PER_STRATUM = {"linked": 80, "top": 50, "near": 50, "random": 40}
@@ -84,21 +83,13 @@ def main(out_dir: Path) -> None:
     for k, row in enumerate(rows, 1):
         row["id"] = f"q{k:04d}"
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write(out_dir / "items.tsv", rows, ["id", "old_year", "new_year", "old_text", "new_text"])
-    _write(out_dir / "items_with_strata.tsv", rows,
+    write_tsv(out_dir / "items.tsv", rows, ["id", "old_year", "new_year", "old_text", "new_text"])
+    write_tsv(out_dir / "items_with_strata.tsv", rows,
            ["id", "old_year", "new_year", "stratum", "aligner_kind", "cosine", "old_id", "new_id"])
-    _write(Path(__file__).with_name("items.tsv"), rows,
+    write_tsv(Path(__file__).with_name("items.tsv"), rows,
            ["id", "old_year", "new_year", "stratum", "aligner_kind", "old_id", "new_id",
             "old_fp", "new_fp", "old_hint", "new_hint"])
     print(len(rows), "pairs")
-
-
-def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fields, delimiter="\t", extrasaction="ignore",
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 if __name__ == "__main__":
