@@ -287,3 +287,25 @@ def test_only_the_strongest_headlines_are_listed() -> None:
     items = [flat_text(t) for t in tokens if t.type == "inline" and "subject " in t.content]
     assert [i.split(" (")[0] for i in items] == [f"subject {r}" for r in range(1, 16)]
     assert "The 15 strongest of 20 shifts" in to_markdown(contract)
+
+
+def test_nss_actor_table_names_a_main_framing_only_with_enough_sentences(nss: dict) -> None:
+    """An actor named in fewer sentences than the framing-shift rule's floor gets "too few (n)"
+    and no framing change: one sentence cannot show how a document frames an actor."""
+    floor = nss["framing"]["rule"]["min_sentences"]
+    rows = [t for t in _tables(parse(to_markdown(nss))) if t[0][0] == "Actor"][0][1:]
+    by_name = {a["actor"]: a for a in nss["actors"]}
+    thin = 0
+    for row in rows:
+        actor = by_name[row[0].split(" (")[0]]
+        sides = row[2].split(" → ")
+        for side, shown in zip(("old", "new"), sides):
+            n = actor.get(f"{side}_mentions") or 0
+            if actor.get(f"{side}_dominant") and n < floor:
+                thin += 1
+                assert shown == f"too few ({n})", (actor["actor"], side, shown)
+            elif actor.get(f"{side}_dominant"):
+                assert shown.startswith(actor[f"{side}_dominant"]), (actor["actor"], side)
+        if row[3].strip():
+            assert min(actor["old_mentions"], actor["new_mentions"]) >= floor
+    assert thin > 0  # NSS 2010→2015 names some actors once or twice

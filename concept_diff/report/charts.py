@@ -96,8 +96,8 @@ def actor_framing_chart(contract: Mapping[str, Any]) -> bytes | None:
               if (a.get("old_framing") or a.get("new_framing"))]
     actors.sort(key=lambda a: (-((a.get("old_mentions") or 0) + (a.get("new_mentions") or 0)),
                                str(a.get("actor"))))
-    bars = [(f"{label(a.get('actor'), 30)} ({_version(contract, side)})",
-             a.get(f"{side}_framing") or {})
+    bars = [((f"{label(a.get('actor'), 30)} ({_version(contract, side)}, "
+             f"n={a.get(f'{side}_mentions') or 0})"), a.get(f"{side}_framing") or {})
             for a in actors[:MAX_ACTORS] for side in ("old", "new")]
     return _framing_bars(bars, "Actor framing, old and new") if bars else None
 

@@ -138,12 +138,19 @@ def _actors(refs: Refs, chart: str | None) -> list[str]:
     if not actors:
         return lines + ["No actors were detected.", ""]
     old_v, new_v = md_text(refs.version("old")), md_text(refs.version("new"))
-    header = ["Actor", f"Mentions {old_v} → {new_v}", f"Framing {old_v} → {new_v}", "Shift",
-              "Evidence"]
-    rows = [[_actor_cell(a), _mentions(a), _framing(a), cell(a.get("shift")),
+    floor = _framing_floor(refs.contract)
+    header = ["Actor", f"Mentions {old_v} → {new_v}", f"Framing {old_v} → {new_v}",
+              "Framing change (JS)", "Evidence"]
+    rows = [[_actor_cell(a), _mentions(a), _framing(a, floor),
+             cell(a.get("shift")) if _framed(a, "old", floor) and _framed(a, "new", floor) else " ",
              ", ".join(refs.link(e["version"], e["passage"]) for e in a.get("evidence", [])) or " "]
             for a in actors]
     lines += table(header, rows)
+    if floor > 1:
+        lines += [(f"A main framing is named only for a version with at least {floor} "
+                   "sentences naming the actor; the framing change is the Jensen–Shannon "
+                   "distance between the two versions' framing shares (0 the same, 1 "
+                   "disjoint)."), ""]
     if chart:
         lines += [f"![Actor framing, {old_v} and {new_v}]({chart})", ""]
     lines += ["### Evidence", ""]
@@ -163,13 +170,26 @@ def _actor_cell(actor: Mapping[str, Any]) -> str:
     return f"{name} ({', '.join(cell(a) for a in aliases)})" if aliases else name
 
 
-def _framing(actor: Mapping[str, Any]) -> str:
+def _framing_floor(contract: Mapping[str, Any]) -> int:
+    """Sentences a version needs before the table names the actor's main framing there: the
+    floor of the framing-shift rule, so the table never claims more than a headline could."""
+    rule = (contract.get("framing") or {}).get("rule") or {}
+    return int(rule.get("min_sentences") or 1)
+
+
+def _framed(actor: Mapping[str, Any], prefix: str, floor: int) -> bool:
+    return bool(actor.get(f"{prefix}_dominant")) and (actor.get(f"{prefix}_mentions") or 0) >= floor
+
+
+def _framing(actor: Mapping[str, Any], floor: int = 1) -> str:
     def side(prefix: str) -> str:
         dominant = actor.get(f"{prefix}_dominant")
+        total = actor.get(f"{prefix}_mentions")
         if not dominant:
             return "—"
+        if not _framed(actor, prefix, floor):
+            return f"too few ({total})"
         share = (actor.get(f"{prefix}_framing") or {}).get(dominant)
-        total = actor.get(f"{prefix}_mentions")
         if share is None or not total:
             return cell(dominant)
         return f"{cell(dominant)} ({round(share * total)} of {total})"  # counts, not shares
