@@ -8,7 +8,9 @@ or 15) of the baseline ranking (revision 1dd0b79, from tests/data/headlines/base
 rerun from a checkout of it) and of this checkout's ranking, computed now. Labels come from
 tests/data/headlines/judged.tsv (an independent judge's, by GUIDELINE.md); a headline that
 is not in the judged set counts as not good and is shown as unjudged, so a ranking cannot
-gain by writing headlines nobody judged.
+gain by writing headlines nobody judged. ``--write`` stores this checkout's figures (and the
+judges' pooled kappa) in concept_diff/data/headline_eval.json, which the report's Method
+section reads.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from concept_diff.align.labelled import cohen_kappa
+from concept_diff.atomic import write_text
 from concept_diff.fingerprint import read_tsv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +64,8 @@ def main() -> None:
     parser.add_argument("--judged", type=Path, default=DATA / "judged.tsv")
     parser.add_argument("--current", type=Path, help="a saved dump (dump.py ranking) to score "
                         "instead of computing this checkout's ranking")
+    parser.add_argument("--write", action="store_true",
+                        help="store the current ranking's figures for the Method section")
     args = parser.parse_args()
     dump = _dump_module()
     judged_rows = read_tsv(args.judged)
@@ -104,6 +110,30 @@ def main() -> None:
             parts.append(f"precision@{cut} {total[f'{cut}:good'] / n:.3f}, "
                          f"false {total[f'{cut}:false']}, unjudged {total[f'{cut}:unjudged']}")
         print(f"all pairs  {name:<9} " + "; ".join(parts))
+    if args.write:
+        write_figures(totals["current"], judged_rows, [f"{o}→{n}" for o, n in dump.PAIRS])
+
+
+def write_figures(total: Counter, judged_rows: list[dict], pairs: list[str]) -> None:
+    """concept_diff/data/headline_eval.json: what the Method section says about headlines."""
+    both = [r for r in judged_rows if r.get("label_a") and r.get("label_b")]
+    years = sorted({y for p in pairs for y in p.split("→")})
+    figures = {
+        "about": "bench/bench_headlines.py --write: the current ranking's top 5 and top 15 "
+                 "of each pair against tests/data/headlines/judged.tsv; not held out (the "
+                 "ranking was developed on these pairs)",
+        "pairs": len(pairs), "documents": f"{len(years)} US National Security Strategies "
+                                          f"({', '.join(years)})",
+        "judged": len(judged_rows),
+        "kappa": round(cohen_kappa([r["label_a"] for r in both], [r["label_b"] for r in both]), 3),
+        "precision_at_5": round(total["5:good"] / (total["5:n"] or 1), 3),
+        "precision_at_15": round(total["15:good"] / (total["15:n"] or 1), 3),
+        "false_at_15": total["15:false"], "unjudged_at_15": total["15:unjudged"],
+        "held_out": False,
+    }
+    path = ROOT / "concept_diff" / "data" / "headline_eval.json"
+    write_text(path, json.dumps(figures, indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 def twin_labels(dump: dict, judged_rows: list[dict], labels: dict[str, str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import __version__
 from .align import Alignment, AlignParams, align, decision_for, sentence_texts
+from .evaluation import measured
 from .model import Document
 
 SCHEMA = "concept-diff/1"
@@ -49,6 +50,7 @@ class Comparison:
             "headlines": self.shifts.get("headlines", []),
             "framing": self.shifts.get("framing", {}),
             "themes": self.shifts.get("themes", []),
+            "evaluation": measured(self.params, analysed=bool(self.shifts.get("framing"))),
         }
 
     def alignment_frame(self) -> pd.DataFrame:

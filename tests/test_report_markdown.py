@@ -293,7 +293,7 @@ def test_nss_actor_table_names_a_main_framing_only_with_enough_sentences(nss: di
     """An actor named in fewer sentences than the framing-shift rule's floor gets "too few (n)"
     and no framing change: one sentence cannot show how a document frames an actor."""
     floor = nss["framing"]["rule"]["min_sentences"]
-    rows = [t for t in _tables(parse(to_markdown(nss))) if t[0][0] == "Actor"][0][1:]
+    rows = next(t for t in _tables(parse(to_markdown(nss))) if t[0][0] == "Actor")[1:]
     by_name = {a["actor"]: a for a in nss["actors"]}
     thin = 0
     for row in rows:
@@ -309,3 +309,22 @@ def test_nss_actor_table_names_a_main_framing_only_with_enough_sentences(nss: di
         if row[3].strip():
             assert min(actor["old_mentions"], actor["new_mentions"]) >= floor
     assert thin > 0  # NSS 2010→2015 names some actors once or twice
+
+
+def test_nss_method_section_states_the_measured_headline_precision(nss: dict) -> None:
+    """The Method section carries the judged precision of the headline ranking, from the data
+    file the bench writes, and says that it is not a held-out figure."""
+    from concept_diff.evaluation import HEADLINES, _data
+
+    figures = _data(HEADLINES)
+    assert nss["evaluation"]["headlines"] == figures
+    method = to_markdown(nss).split("## Method and provenance")[1]
+    assert f"{figures['precision_at_15']:.0%} of the top 15 judged good" in method
+    assert "developed on" in method
+
+
+def test_method_section_is_silent_on_what_was_not_measured() -> None:
+    contract = make_contract()
+    contract["evaluation"] = {}
+    method = to_markdown(contract).split("## Method and provenance")[1]
+    assert "**Headlines.**" not in method and "**Passage pairs.**" not in method

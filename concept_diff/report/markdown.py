@@ -245,9 +245,11 @@ def _method(refs: Refs) -> list[str]:
     rows += [[f"Parameter {cell(k)}", cell(json.dumps(params[k], ensure_ascii=False,
                                                        sort_keys=True))]
              for k in sorted(params)]
+    from .evaluation_note import evaluation_method
     from .framing_note import framing_method
 
     return (["## Method and provenance", ""] + framing_method(contract.get("framing") or {})
+            + evaluation_method(contract.get("evaluation") or {})
             + table(["What", "Value"], rows))
 
 

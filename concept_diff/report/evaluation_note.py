@@ -1,0 +1,49 @@
+"""The Method section's account of the headline ranking and the passage-pair decision: what
+each was measured on and how well it did, from the contract's ``evaluation`` object
+(concept_diff/evaluation.py), so a reader can weigh the claims."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .framing_note import _pct
+
+
+def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
+    """Paragraphs for the Method section (none for what was not measured)."""
+    lines = []
+    pairs = evaluation.get("pairs") or {}
+    if pairs.get("precision") is not None and pairs.get("recall") is not None:
+        lines.append(
+            "**Passage pairs.** Two passages are linked as edited or rewritten only when a "
+            "logistic model over their similarity, shared rare words, numbers and names gives "
+            "a probability of the same content (`confidence`) above a threshold chosen for "
+            f"precision. Measured on {pairs.get('items')} hand-labelled passage pairs of "
+            f"{pairs.get('documents')}, each document pair held out in turn: precision "
+            f"{_pct(pairs['precision'])} at recall {_pct(pairs['recall'])} for same content"
+            + (f" (without the decision: precision {_pct(pairs['baseline_precision'])} at "
+               f"recall {_pct(pairs['baseline_recall'])})"
+               if pairs.get("baseline_precision") is not None else "")
+            + ". An added or removed passage's “treated in …” names the other version's "
+            "passage closest in topic; it is a pointer for reading, outside the counts"
+            + (f", and matched hand-labelled counterparts in {_pct(pairs['related'])} of "
+               f"cases on a held-out document pair" if pairs.get("related") is not None else "")
+            + "."
+        )
+    heads = evaluation.get("headlines") or {}
+    if heads.get("precision_at_15") is not None:
+        lines.append(
+            "**Headlines.** Ranked by the size of the change, a log-likelihood test with a "
+            "Benjamini–Hochberg cut, how widely it spreads over passages and how specific the "
+            "term is against general English; spelling variants, acronyms and an actor's "
+            f"other names are folded first. On {heads.get('pairs')} pairs of "
+            f"{heads.get('documents')}, {heads.get('judged')} headlines judged by independent "
+            f"judges (Cohen's kappa {heads.get('kappa'):.2f}): "
+            f"{_pct(heads.get('precision_at_5'))} of the top 5 and "
+            f"{_pct(heads.get('precision_at_15'))} of the top 15 judged good, "
+            f"{heads.get('false_at_15')} false in the top 15s. These are the documents the "
+            "ranking was developed on, so expect less on others; every count in a headline "
+            "is computed from the texts and every quote is verbatim."
+        )
+    return [line for text in lines for line in (text, "")]
