@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from os.path import commonprefix
 
 from ..english import zipf
@@ -68,7 +69,19 @@ _ORDINAL, _ORDINAL_PAIRS = _ordinal_words()
 def parts(text: str) -> list[str]:
     """Lower-cased runs of letters and digits, apostrophes inside a word dropped ("qa'ida" →
     "qaida"), possessive endings removed."""
-    return [p.lower() for p in _PART.findall(_unquote(repair_pipes(normalise(text))))]
+    return list(_lower_parts(text))
+
+
+# Each sentence is split by the vocabulary and by both indexes of a pair (and terms are split
+# again and again): each text once per process, bounded so a long-running watch stays small.
+@lru_cache(maxsize=1 << 15)
+def _cased_parts(text: str) -> tuple[str, ...]:
+    return tuple(_PART.findall(_unquote(repair_pipes(normalise(text)))))
+
+
+@lru_cache(maxsize=1 << 15)
+def _lower_parts(text: str) -> tuple[str, ...]:
+    return tuple(p.lower() for p in _cased_parts(text))
 
 
 _PIPE_WORD = re.compile(r"[^\W\d_]*(?:\|+[^\W\d_]*)+")
@@ -106,6 +119,9 @@ def _unquote(text: str) -> str:
 def _ordinals(words: list[str]) -> list[str]:
     """Ordinals as bare numbers, however written: "twenty first", "21st" and "21" (an OCR'd
     superscript, "21“ Century") are all "21"."""
+    # No ordinal word, and letters only (so no word starts with a digit): nothing to do.
+    if _ORDINAL.keys().isdisjoint(words) and "".join(words).isalpha():
+        return words
     if not any(w in _ORDINAL or w[:1].isdigit() for w in words):
         return words
     out: list[str] = []
@@ -237,13 +253,22 @@ class Spellings:
         self.vocabulary = Counter(chunk for chunk in chunks if chunk != "\x00")
         self._by_start: dict[str, list[str]] | None = None
         self._found: dict[str, Found] = {}
+        kept = [i for i, chunk in enumerate(chunks) if chunk]  # an empty chunk joins nothing
+        self._chunks, self._at = [chunks[i] for i in kept], [bounds[i] for i in kept]
+        self._first: dict[str, list[int]] | None = None  # built on the first count
+        self._starts: set[str] = set()  # every start of a word: "t", "th", "the", "thei"...
+        self._next: dict[str, dict[str, list[int]]] = {}
 
     def words(self, text: str) -> list[str]:
         if self.cased:
-            words = _PART.findall(_unquote(repair_pipes(normalise(text))))
+            words = _cased_parts(text)
+            if not self.repairs or self.repairs.keys().isdisjoint(map(str.lower, words)):
+                return list(words)
             return [p for w in words for p in self._repaired(w.lower(), w)]
-        words = _ordinals([p for w in parts(text) for p in self._repaired(w, w)])
-        return [lemma(w) for w in words]
+        words = _lower_parts(text)
+        if self.repairs and not self.repairs.keys().isdisjoint(words):
+            words = [p for w in words for p in self._repaired(w, w)]
+        return list(map(lemma, _ordinals(list(words))))
 
     def related(self, term: str) -> list[tuple[str, int]]:
         """Other forms of the term's last word that this text writes, with their counts:
@@ -292,16 +317,56 @@ class Spellings:
         key = self.key(term)
         if not key:
             return Found(0, frozenset(), [], [])
-        bounds, find = self.bounds, self.text.find
-        hits: list[int] = []
-        at = find(key)
-        while at >= 0:
-            if at in bounds and at + len(key) in bounds:
-                hits.append(at)
-            at = find(key, at + 1)
+        hits = [self._at[i] for i in self._matches(key)]
         where = sorted({bisect_right(self.sentence_at, h) - 1 for h in hits})
         refs = [self.sentences[i] for i in where]
         return Found(len(hits), frozenset(r.passage for r in refs), refs, where)
+
+    def _matches(self, key: str) -> list[int]:
+        """Indices of the chunks where ``key`` starts and a chunk ends with it: the places
+        where ``text`` holds ``key`` between two word boundaries, found through an index of
+        the words and of the pairs of words that follow one another, not by scanning."""
+        chunks = self._chunks
+        if self._first is None:
+            self._first = {}
+            for i, word in enumerate(chunks):
+                self._first.setdefault(word, []).append(i)
+            self._first.pop("\x00", None)  # a sentence end starts no match
+            self._starts = {w[:k] for w in self._first for k in range(1, len(w) + 1)}
+        first, begins, size = self._first, self._starts, len(key)
+        found: list[int] = []
+        for k in range(1, size + 1):
+            head = key[:k]
+            if head not in begins:  # no word starts so: no longer head is a word either
+                break
+            if head not in first:
+                continue
+            if k == size:
+                found += first[head]
+                continue
+            after = self._next.get(head)
+            if after is None:  # where the head word occurs, by the word that follows it
+                after = self._next[head] = {}
+                for i in first[head]:
+                    after.setdefault(chunks[i + 1], []).append(i)
+            rest = key[k:]
+            for m in range(1, len(rest) + 1):
+                if rest[:m] not in begins:
+                    break
+                starts = after.get(rest[:m])
+                if starts is None:
+                    continue
+                if m == len(rest):
+                    found += starts
+                    continue
+                for i in starts:  # the chunks after the first two must spell the rest out
+                    left, j = rest[m:], i + 2
+                    while j < len(chunks) and left.startswith(chunks[j]):
+                        left, j = left[len(chunks[j]):], j + 1
+                        if not left:
+                            found.append(i)
+                            break
+        return sorted(found)
 
     def count_any(self, terms: Iterable[str]) -> Found:
         """Sentences holding any of ``terms`` (counted once each), e.g. an actor's aliases."""
@@ -328,5 +393,5 @@ def vocabulary(docs: Iterable[Document]) -> Counter:
     words: Counter = Counter()
     for doc in docs:
         for sentence in iter_sentences(doc):
-            words.update(parts(sentence.text))
+            words.update(_lower_parts(sentence.text))
     return words

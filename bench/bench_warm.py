@@ -1,0 +1,198 @@
+"""Warm ``concept-diff compare`` of NSS 2010 → 2015, phase by phase, beside a baseline revision.
+
+    CONCEPT_DIFF_CORPORA=../shared/corpora CONCEPT_DIFF_CACHE=/tmp/cdcache \
+        python bench/bench_warm.py [--repeat 5] [--baseline REV] [--formats md,html,json,csv]
+        [--check] [--profile]
+
+Each run is a fresh process that does what ``concept-diff compare OLD NEW -o DIR/r.md
+--format FORMATS -q`` does, with the embedding and document cache of CONCEPT_DIFF_CACHE
+(run once to warm it): import the package and CLI, load, embed (cache hits), align, analyse
+shifts, build the JSON contract, draw the charts (md and html), write each report format. The whole process is timed from
+outside (what a user waits for) and each phase from inside. The same is measured, in this
+run and interleaved with it, for the package as it was at ``--baseline`` (exported with
+``git archive``); medians of ``--repeat`` processes each. The box is shared, so figures are
+noisy: compare the two columns of one run, not figures across runs.
+
+``--check`` writes every report (md, html, json, csv and the charts) for NSS 2002→2006,
+2006→2010, 2010→2015 and the Meridian examples from both revisions and says whether each
+file is byte-identical. ``--profile`` prints a cProfile of one current run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from itertools import pairwise
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "72e1426"  # before the warm-compare speed work
+PHASES = ("import", "load", "embed", "align", "shifts", "contract", "charts", "md", "html", "json",
+          "csv")
+STEPS = {"loading": "load", "embedding": "embed", "aligning": "align", "analysing": "shifts"}
+
+
+def pairs() -> list[tuple[str, Path, Path]]:
+    corpora = Path(os.environ.get("CONCEPT_DIFF_CORPORA", "/work/shared/corpora"))
+    nss = corpora / "us-national-security-strategy"
+    found = [
+        (f"nss-{a}-{b}", nss / f"{a}-national-security-strategy.txt",
+         nss / f"{b}-national-security-strategy.txt")
+        for a, b in (("2010", "2015"), ("2006", "2010"), ("2002", "2006"))
+    ]
+    meridian = sorted((ROOT / "examples").glob("*-meridian-strategic-concept.md"))
+    found += [(f"meridian-{a.stem[:4]}-{b.stem[:4]}", a, b) for a, b in pairwise(meridian)]
+    return found
+
+
+# --- worker: runs inside the revision under test -------------------------------------------
+
+
+def worker(out: Path, formats: list[str], which: list[int]) -> None:
+    """Time one compare phase by phase; print the phases as JSON on the last line."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import concept_diff.cli  # noqa: F401  (the CLI's import is part of what a user waits for)
+    from concept_diff.api import compare_files  # noqa: F401
+    from concept_diff.comparison import compare
+    from concept_diff.report import _WRITERS, _charts, report_base
+
+    def now() -> tuple[float, float]:
+        return time.perf_counter(), time.process_time()
+
+    times = {"import": time.perf_counter() - start, "cpu import": time.process_time() - start_cpu}
+
+    def add(phase: str, at: tuple[float, float], until: tuple[float, float]) -> None:
+        times[phase] = times.get(phase, 0.0) + until[0] - at[0]
+        times["cpu " + phase] = times.get("cpu " + phase, 0.0) + until[1] - at[1]
+
+    for index in which:
+        label, old, new = pairs()[index]
+        marks: list[tuple[str, tuple[float, float]]] = [("load", now())]
+
+        def step(name: str, _done: int | None = None, _total: int | None = None,
+                 marks: list = marks) -> None:
+            phase = next((v for k, v in STEPS.items() if name.startswith(k)), name)
+            if marks[-1][0] != phase:  # the embedder is made before "loading": load pays it
+                marks.append((phase, now()))
+
+        comparison = compare(old, new, progress=step)
+        marks.append(("contract", now()))
+        contract = comparison.to_dict()
+        marks.append(("end", now()))
+        for (phase, at), (_, until) in pairwise(marks):
+            add(phase, at, until)
+        folder = out / label
+        folder.mkdir(parents=True, exist_ok=True)
+        # write_reports, step by step: the charts (for md and html), then each format
+        at, base = now(), report_base(contract, folder / "report.md")
+        pngs = _charts(contract) if {"md", "html"} & set(formats) else {}
+        add("charts", at, now())
+        for fmt in formats:
+            at = now()
+            _WRITERS[fmt](contract, base, pngs)
+            add(fmt, at, now())
+    print(json.dumps(times))
+
+
+# --- driver --------------------------------------------------------------------------------
+
+
+def export(revision: str, folder: Path) -> Path:
+    """The package as it was at ``revision``, unpacked under ``folder``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "concept_diff"],
+                             check=True, capture_output=True).stdout
+    tar_path = folder / "baseline.tar"
+    tar_path.write_bytes(archive)
+    with tarfile.open(tar_path) as tar:
+        tar.extractall(folder / "src", filter="data")
+    return folder / "src"
+
+
+def run_worker(source: Path, out: Path, formats: list[str], which: list[int],
+               profile: bool = False) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(source))
+    command = [sys.executable, *(["-m", "cProfile", "-s", "cumulative"] if profile else []),
+               __file__, "--worker", "--out", str(out), "--formats", ",".join(formats),
+               "--which", ",".join(map(str, which))]
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(command, env=env, cwd=source, check=True, capture_output=True,
+                          text=True)
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    if profile:
+        print("\n".join(done.stdout.splitlines()[:90]))
+        return {}
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    times["wall"] = wall
+    times["cpu wall"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return times
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    names = sorted({p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+                   | {p.relative_to(b) for p in b.rglob("*") if p.is_file()})
+
+    def same(name: Path) -> bool:
+        return ((a / name).is_file() and (b / name).is_file()
+                and (a / name).read_bytes() == (b / name).read_bytes())
+
+    return [f"{name}: {'identical' if same(name) else 'DIFFERENT'}" for name in names]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--formats", default="md,html,json,csv")
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--which", default="0", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    formats = [f for f in args.formats.split(",") if f]
+    if args.worker:
+        worker(args.out, formats, [int(i) for i in args.which.split(",")])
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        sources = {f"baseline {args.baseline}": export(args.baseline, folder), "current": ROOT}
+        if args.profile:
+            run_worker(ROOT, folder / "profile", formats, [0], profile=True)
+        runs: dict[str, list[dict]] = {label: [] for label in sources}
+        for _ in range(args.repeat):  # interleaved, so load on the box hits both alike
+            for label, source in sources.items():
+                runs[label].append(run_worker(source, folder / "out", formats, [0]))
+        print(f"warm compare NSS 2010 → 2015 (--format {','.join(formats)}), median of "
+              f"{args.repeat} fresh processes, seconds; 'wall' is the whole process as a user "
+              "waits for it. The box is shared, so wall time is noisy; CPU time (user + "
+              "system, all threads) is steadier")
+        names = [p for p in PHASES if p in runs["current"][0]] + ["wall"]
+        for kind, prefix in (("wall time", ""), ("CPU time", "cpu ")):
+            print(f"  {kind:<22}" + "".join(f"{name:>9}" for name in names))
+            for label, found in runs.items():
+                print(f"  {label:<22}" + "".join(
+                    f"{statistics.median(r.get(prefix + name, 0.0) for r in found):>9.3f}"
+                    for name in names))
+        if args.check:
+            outs = {label: folder / label.split()[0] for label in sources}
+            every = list(range(len(pairs())))
+            for label, source in sources.items():
+                run_worker(source, outs[label], ["md", "html", "json", "csv"], every)
+            lines = differences(*outs.values())
+            print(f"reports, baseline vs current: {sum('DIFFERENT' in x for x in lines)} of "
+                  f"{len(lines)} files differ")
+            for line in lines:
+                print("  " + line)
+
+
+if __name__ == "__main__":
+    main()
