@@ -9,10 +9,22 @@ from typing import Any
 
 from .framing_note import _pct
 
+GLOSSARY = (
+    "**Passage kinds.** Unchanged: the same text. Edited: the same content in the same place, "
+    "most words kept. Rewritten: the same content in the same place, most words new. Moved: "
+    "the same content found out of order. Split or merged: one passage became several, or "
+    "several one. Added or removed: no passage of the other version was judged to say the "
+    "same thing. Similarity is the cosine of the passages' sentence-embedding vectors, lexical "
+    "the share of words kept (difflib ratio), confidence the estimated probability that a "
+    "linked pair says the same thing, and topic (in “treated in …”) the estimated probability "
+    "that two passages are on the same topic."
+)
+
 
 def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
-    """Paragraphs for the Method section (none for what was not measured)."""
-    lines = []
+    """Paragraphs for the Method section: the glossary of kinds and scores, then what was
+    measured (nothing about what was not)."""
+    lines = [GLOSSARY]
     pairs = evaluation.get("pairs") or {}
     if pairs.get("precision") is not None and pairs.get("recall") is not None:
         lines.append(
@@ -44,6 +56,7 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
             f"{_pct(heads.get('precision_at_15'))} of the top 15 judged good, "
             f"{heads.get('false_at_15')} false in the top 15s. These are the documents the "
             "ranking was developed on, so expect less on others; every count in a headline "
-            "is computed from the texts and every quote is verbatim."
+            "is computed from the texts and every quote is verbatim, OCR errors included. "
+            "Variants are folded in headlines only; the term tables count each spelling apart."
         )
     return [line for text in lines for line in (text, "")]

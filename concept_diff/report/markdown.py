@@ -121,15 +121,17 @@ def _themes(refs: Refs) -> list[str]:
              f"that discuss them; passages of each version holding any member, {old_v} → "
              f"{new_v}."), ""]
     for theme in themes:
-        members = ", ".join(md_text(m) for m in theme.get("members", []))
-        lines.append(f"- **{md_text(theme.get('theme', ''))}**: {theme.get('old_passages')} → "
-                     f"{theme.get('new_passages')} passages ({_pct(theme.get('old_share'))} → "
-                     f"{_pct(theme.get('new_share'))}); {members}")
+        members = [md_text(m) for m in theme.get("members", [])]
+        name = ", ".join(members[:3]) + (", …" if len(members) > 3 else "")
+        rest = f"; members: {', '.join(members)}" if len(members) > 3 else ""
+        lines.append(f"- **{name or md_text(theme.get('theme', ''))}**: "
+                     f"{theme.get('old_passages')} → {theme.get('new_passages')} passages "
+                     f"({_pct(theme.get('old_share'))} → {_pct(theme.get('new_share'))}){rest}")
     return lines + [""]
 
 
 def _pct(share: Any) -> str:
-    return f"{100 * float(share or 0):.0f}%"
+    return f"{100 * float(share or 0):.1f}%"
 
 
 def _actors(refs: Refs, chart: str | None) -> list[str]:
