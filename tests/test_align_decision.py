@@ -16,7 +16,7 @@ import pytest
 from concept_diff.align import AlignParams, align, decision_for
 from concept_diff.align.decision import ANY_EMBEDDER, Decision, Logistic, attach_related, decide
 from concept_diff.align.entries import Entry, check_accounting
-from concept_diff.align.features import FEATURES, PairEvidence, nearest
+from concept_diff.align.features import EMBEDDER_FEATURES, FEATURES, PairEvidence, nearest
 from concept_diff.align.labelled import (
     Finder,
     cohen_kappa,
@@ -103,6 +103,42 @@ def test_related_is_the_most_probable_topic_on_the_other_side_or_none() -> None:
     assert "related" not in Entry("edited", ["p1"], ["p1"], 0.9, 0.9).to_dict()
 
 
+def test_sentence_max_is_the_best_sentence_pair_and_falls_back_to_the_passage_cosine() -> None:
+    from concept_diff.align.features import SentenceVectors
+
+    old_text = ["Ports are dredged. Taxes fall.", "Roads are paved."]
+    new_text = ["Taxes fall again. Schools open. Parks close."]
+    passages_old, passages_new = [_unit(1, 0, 0), _unit(0, 1, 0)], [_unit(0.6, 0.8, 0)]
+    sentences = (SentenceVectors(np.array([_unit(1, 0, 0), _unit(0, 0, 1), _unit(0, 1, 0)]),
+                                 [2, 1]),
+                 SentenceVectors(np.array([_unit(0, 0.6, 0.8), _unit(0, 1, 0),
+                                           _unit(1, 1, 0)]), [3]))
+    with_sentences = PairEvidence(old_text, new_text, np.array(passages_old),
+                                  np.array(passages_new), sentences=sentences)
+    got = with_sentences.matrix([(0, 0), (1, 0)], ("cosine", "sentence_max"))
+    # old p1's second sentence vs new's first: 0.8; old p2 (one sentence) vs new's second: 1
+    assert got[:, 1] == pytest.approx([0.8, 1.0], abs=1e-6)
+    assert got[:, 0] == pytest.approx([0.6, 0.8], abs=1e-6)
+    plain = PairEvidence(old_text, new_text, np.array(passages_old), np.array(passages_new))
+    assert plain.matrix([(0, 0)], ("sentence_max",))[0, 0] == pytest.approx(0.6, abs=1e-6)
+    with pytest.raises(ValueError):
+        SentenceVectors(np.zeros((2, 3)), [2, 1])
+
+
+def test_tfidf_weighs_shared_rare_words_above_shared_common_ones() -> None:
+    old = ["harbour tariffs rise for harbour pilots", "security cooperation with partners",
+           "security cooperation on cyber threats", "security cooperation and trade"]
+    new = ["harbour tariffs rise for harbour pilots", "security cooperation against piracy",
+           "pilots train in the harbour"]
+    vecs = np.ones((4, 1)), np.ones((3, 1))
+    got = PairEvidence(old, new, *vecs).matrix([(0, 0), (1, 1), (0, 2), (3, 2)], ("tfidf",))[:, 0]
+    assert got[0] == pytest.approx(1.0)  # the same words, the same counts
+    assert got[3] == 0.0  # no content word shared
+    # two shared words each, but "harbour" and "pilots" are rarer here than "security
+    # cooperation" (in four passages)
+    assert got[2] > got[1] > 0.0
+
+
 def test_nearest_breaks_ties_by_index_and_pads_short_rows() -> None:
     values, args = nearest(np.eye(2, dtype=np.float32), np.array([[1, 0], [1, 0]], np.float32), 3)
     assert args.tolist() == [[0, 1, -1], [0, 1, -1]]
@@ -113,7 +149,7 @@ def test_shipped_coefficients_are_plain_data_for_both_fits() -> None:
     bundled, other = decision_for("all-MiniLM-L6-v2"), decision_for("some-local-model")
     assert bundled.name == "all-MiniLM-L6-v2" and other.name == ANY_EMBEDDER
     assert {"cosine", "margin"} <= set(bundled.same.features)
-    assert not {"cosine", "margin"} & set(other.same.features + other.topic.features)
+    assert not set(EMBEDDER_FEATURES) & set(other.same.features + other.topic.features)
     for fitted in (bundled, other):
         assert set(fitted.same.features + fitted.topic.features) <= set(FEATURES)
         assert 0.5 <= fitted.threshold <= 1.0 and 0.0 < fitted.related_min < 1.0
@@ -295,6 +331,24 @@ def test_html_shows_a_rewritten_pair_side_by_side_and_an_edited_one_as_a_redline
     edited = page[page.index("· edited"):page.index("· rewritten")]
     assert "<table>" not in edited and "<ins>" in edited
     assert '<a href="#old-p5">2010 p5</a>' in page
+
+
+def test_csv_alignment_table_carries_confidence_and_the_related_passage(tmp_path) -> None:
+    import pandas as pd
+
+    from concept_diff.report import write_reports
+
+    contract = _report_contract()
+    removed = next(e for e in contract["alignment"] if e["kind"] == "removed")
+    removed["related"] = {"id": "=SUM(1)", "score": 0.6}  # an id a spreadsheet would run
+    path = next(p for p in write_reports(contract, tmp_path / "pair.csv")
+                if p.name.endswith("alignment.csv"))
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    by_kind = {kind: rows.iloc[0] for kind, rows in table.groupby("kind")}
+    assert (by_kind["edited"]["confidence"], by_kind["rewritten"]["confidence"]) == (0.97, 0.81)
+    assert (by_kind["added"]["related"], by_kind["added"]["related_score"]) == ("p5", 0.734)
+    assert by_kind["removed"]["related"] == "'=SUM(1)"  # the formula guard still applies
+    assert pd.isna(by_kind["edited"]["related"]) and pd.isna(by_kind["added"]["confidence"])
 
 
 def test_a_group_that_loses_a_middle_piece_keeps_one_contiguous_run() -> None:

@@ -25,7 +25,7 @@ from ..model import Document
 from .core import AlignParams, align_units, calibrate
 from .decision import Decision, attach_related, decide, decision_for
 from .entries import Entry, build_entries, check_accounting, order_entries, redlines
-from .features import PairEvidence
+from .features import PairEvidence, SentenceVectors
 from .scoring import Units
 
 __all__ = ["KINDS", "AlignParams", "Alignment", "Decision", "Entry", "align", "decision_for",
@@ -58,6 +58,11 @@ def sentence_texts(doc: Document) -> list[str]:
             passage.text
         )
     return out
+
+
+def sentence_vectors(doc: Document, vecs: np.ndarray) -> SentenceVectors:
+    """Vectors of ``sentence_texts(doc)`` with the rows of each passage."""
+    return SentenceVectors(vecs, [max(1, len(p.sentences)) for p in doc.passages])
 
 
 def align(
@@ -96,8 +101,13 @@ def _align(
     entries = build_entries(old_ids, new_ids, old_units, new_units, result, params,
                             redline=decision is None)
     if decision is not None:
+        sentences = None
+        if old_sentence_vecs is not None and new_sentence_vecs is not None:
+            sentences = (sentence_vectors(old, old_sentence_vecs),
+                         sentence_vectors(new, new_sentence_vecs))
         evidence = PairEvidence(old_units.texts, new_units.texts, old_units.vecs, new_units.vecs,
-                                old_toks=old_units.toks, new_toks=new_units.toks)
+                                old_toks=old_units.toks, new_toks=new_units.toks,
+                                sentences=sentences)
         entries = decide(entries, evidence, decision, old_ids, new_ids, params.edited_min)
         attach_related(entries, evidence, decision, old_ids, new_ids)
         redlines(entries, old_units, new_units)

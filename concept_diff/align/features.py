@@ -11,6 +11,11 @@ the two versions being compared and nothing else (no corpus-specific lists):
   rare_containment  the share of the shorter passage's content words, weighted by rarity in
                     these two versions (idf over all their passages), found in the other one
   rare_jaccard      the same weight over the union of both passages' content words
+  tfidf             cosine of the two passages' content-word counts weighted by that rarity
+                    (tf-idf over the passages of these two versions)
+  sentence_max      the best cosine between a sentence of one passage and a sentence of the
+                    other (one point made in both); the passage cosine when the aligner was
+                    given no sentence vectors
   numbers           Jaccard overlap of numbers (0 when neither has one)
   names             Jaccard overlap of capitalised words inside sentences (names, acronyms)
   length_ratio      shorter / longer, in words
@@ -35,8 +40,9 @@ import numpy as np
 from .candidates import pyramid_top_k
 from .scoring import pair_lexical, ratio, tokens
 
-FEATURES = ("cosine", "margin", "lexical", "rare_containment", "rare_jaccard", "numbers",
-            "names", "length_ratio", "short", "anchors")
+FEATURES = ("cosine", "margin", "lexical", "rare_containment", "rare_jaccard", "tfidf",
+            "sentence_max", "numbers", "names", "length_ratio", "short", "anchors")
+EMBEDDER_FEATURES = ("cosine", "margin", "sentence_max")  # read the embedder's vectors
 
 # A capitalised word that does not open a sentence (no terminal punctuation or line start
 # before it): a name, an acronym, a title.
@@ -60,8 +66,9 @@ class _Side:
         stops = stop_words()
         self.texts = list(texts)
         self.toks = list(toks) if toks is not None else [tokens(t) for t in self.texts]
-        self.content = [frozenset(t for t in ts if t not in stops and len(t) > 2
-                                  and not _DIGIT.search(t)) for ts in self.toks]
+        self.counts = [Counter(t for t in ts if t not in stops and len(t) > 2
+                               and not _DIGIT.search(t)) for ts in self.toks]
+        self.content = [frozenset(c) for c in self.counts]
         self.numbers = [frozenset(t for t in ts if _DIGIT.search(t)) for ts in self.toks]
         self.names = [frozenset(m.group(0).lower() for m in _CAPITALISED.finditer(" ".join(
             t.split())) if m.group(0).lower() not in stops) for t in self.texts]
@@ -73,8 +80,10 @@ class PairEvidence:
     def __init__(self, old_texts: Sequence[str], new_texts: Sequence[str],
                  old_vecs: np.ndarray, new_vecs: np.ndarray, *,
                  old_toks: Sequence[list[str]] | None = None,
-                 new_toks: Sequence[list[str]] | None = None):
+                 new_toks: Sequence[list[str]] | None = None,
+                 sentences: tuple[SentenceVectors, SentenceVectors] | None = None):
         self.old, self.new = _Side(old_texts, old_toks), _Side(new_texts, new_toks)
+        self.sentences = sentences
         self.old_vecs = np.ascontiguousarray(old_vecs, dtype=np.float32)
         self.new_vecs = np.ascontiguousarray(new_vecs, dtype=np.float32)
         df = Counter(w for side in (self.old, self.new) for words in side.content for w in words)
@@ -82,6 +91,8 @@ class PairEvidence:
         self.idf = {w: math.log((total + 1) / (c + 1)) + 1.0 for w, c in df.items()}
         self.old_weight = [sum(map(self.idf.__getitem__, words)) for words in self.old.content]
         self.new_weight = [sum(map(self.idf.__getitem__, words)) for words in self.new.content]
+        self.old_norm = [_tfidf_norm(c, self.idf) for c in self.old.counts]
+        self.new_norm = [_tfidf_norm(c, self.idf) for c in self.new.counts]
         self._sims: np.ndarray | None = None
         self.linked: set[tuple[int, int]] = set()  # the aligner's links, for "anchors"
         self._pyramid: list[dict[int, list[int]] | None] = [None, None]
@@ -102,9 +113,11 @@ class PairEvidence:
             columns["anchors"] = np.array([float(((i - 1, j - 1) in self.linked)
                                                  + ((i + 1, j + 1) in self.linked))
                                            for i, j in pairs])
+        if "sentence_max" in names:
+            columns["sentence_max"] = self._sentence_max(pairs, cos)
         per_pair = [self._text_features(i, j) for i, j in pairs]
-        for k, name in enumerate(("rare_containment", "rare_jaccard", "numbers", "names",
-                                  "length_ratio", "short")):
+        for k, name in enumerate(("rare_containment", "rare_jaccard", "tfidf", "numbers",
+                                  "names", "length_ratio", "short")):
             columns[name] = np.array([row[k] for row in per_pair])
         for col, name in enumerate(names):
             out[:, col] = columns[name]
@@ -125,14 +138,25 @@ class PairEvidence:
         smaller = min(size_a, size_b)
         union = size_a + size_b - shared
         len_a, len_b = len(self.old.toks[i]), len(self.new.toks[j])
+        counts_a, counts_b = self.old.counts[i], self.new.counts[j]
+        dot = sum(n * counts_b[w] * self.idf[w] ** 2 for w, n in counts_a.items() if w in counts_b)
+        norms = self.old_norm[i] * self.new_norm[j]
         return (
             shared / smaller if smaller > 0 else 0.0,
             shared / union if union > 0 else 0.0,
+            dot / norms if norms > 0 else 0.0,
             _jaccard(self.old.numbers[i], self.new.numbers[j]),
             _jaccard(self.old.names[i], self.new.names[j]),
             min(len_a, len_b) / max(len_a, len_b) if max(len_a, len_b) else 0.0,
             math.log1p(min(len_a, len_b)),
         )
+
+    def _sentence_max(self, pairs: Sequence[tuple[int, int]], cos: np.ndarray) -> np.ndarray:
+        """Best sentence-to-sentence cosine of each pair (see the module doc)."""
+        if self.sentences is None:
+            return cos.astype(np.float64)
+        old, new = self.sentences
+        return np.array([float(np.max(old.of(i) @ new.of(j).T)) for i, j in pairs])
 
     def _margins(self, idx: np.ndarray, cos: np.ndarray) -> np.ndarray:
         """cosine − best rival on the side where the pair is most clearly each other's best."""
@@ -185,6 +209,24 @@ class PairEvidence:
                 v, a = top_k((theirs[cols] @ mine[row])[None, :], k)
                 values[r], args[r] = v[0], np.where(a[0] >= 0, cols[np.maximum(a[0], 0)], -1)
         return values, args
+
+
+class SentenceVectors:
+    """One version's sentence vectors and which rows belong to each passage."""
+
+    def __init__(self, vecs: np.ndarray, counts: Sequence[int]):
+        self.vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+        ends = np.cumsum(counts).tolist()
+        self.rows = [slice(end - n, end) for n, end in zip(counts, ends)]
+        if len(self.vecs) != (ends[-1] if ends else 0):
+            raise ValueError(f"need one vector per sentence: {len(self.vecs)}/{ends[-1:]}")
+
+    def of(self, passage: int) -> np.ndarray:
+        return self.vecs[self.rows[passage]]
+
+
+def _tfidf_norm(counts: Counter, idf: dict[str, float]) -> float:
+    return math.sqrt(sum((n * idf[w]) ** 2 for w, n in counts.items()))
 
 
 def _rival(values: np.ndarray, args: np.ndarray, partner: int) -> float:

@@ -39,9 +39,14 @@ def alignment_frame(contract: Mapping[str, Any]) -> pd.DataFrame:
             row[f"{side}_text"] = " ".join(p.get("text", "") for p in found)
         row["similarity"] = entry.get("similarity")
         row["lexical"] = entry.get("lexical")
+        row["confidence"] = entry.get("confidence")  # P(same content) of a linked pair
+        related = entry.get("related") or {}  # added/removed: the same-topic passage
+        row["related"] = related.get("id")
+        row["related_score"] = related.get("score")
         rows.append(row)
-    columns = ["kind", "old", "new", "similarity", "lexical", "old_labels", "new_labels",
-               "old_section", "new_section", "old_text", "new_text"]
+    columns = ["kind", "old", "new", "similarity", "lexical", "confidence", "related",
+               "related_score", "old_labels", "new_labels", "old_section", "new_section",
+               "old_text", "new_text"]
     return pd.DataFrame(rows, columns=columns)
 
 
