@@ -27,30 +27,18 @@ import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from itertools import pairwise
 from pathlib import Path
+
+from bench_shifts import export, pairs  # the same pairs, and a revision exported alike
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "72e1426"  # before the warm-compare speed work
 PHASES = ("import", "load", "embed", "align", "shifts", "contract", "charts", "md", "html", "json",
           "csv")
 STEPS = {"loading": "load", "embedding": "embed", "aligning": "align", "analysing": "shifts"}
-
-
-def pairs() -> list[tuple[str, Path, Path]]:
-    corpora = Path(os.environ.get("CONCEPT_DIFF_CORPORA", "/work/shared/corpora"))
-    nss = corpora / "us-national-security-strategy"
-    found = [
-        (f"nss-{a}-{b}", nss / f"{a}-national-security-strategy.txt",
-         nss / f"{b}-national-security-strategy.txt")
-        for a, b in (("2010", "2015"), ("2006", "2010"), ("2002", "2006"))
-    ]
-    meridian = sorted((ROOT / "examples").glob("*-meridian-strategic-concept.md"))
-    found += [(f"meridian-{a.stem[:4]}-{b.stem[:4]}", a, b) for a, b in pairwise(meridian)]
-    return found
 
 
 # --- worker: runs inside the revision under test -------------------------------------------
@@ -106,20 +94,10 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
 # --- driver --------------------------------------------------------------------------------
 
 
-def export(revision: str, folder: Path) -> Path:
-    """The package as it was at ``revision``, unpacked under ``folder``."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "concept_diff"],
-                             check=True, capture_output=True).stdout
-    tar_path = folder / "baseline.tar"
-    tar_path.write_bytes(archive)
-    with tarfile.open(tar_path) as tar:
-        tar.extractall(folder / "src", filter="data")
-    return folder / "src"
-
-
 def run_worker(source: Path, out: Path, formats: list[str], which: list[int],
                profile: bool = False) -> dict:
     env = dict(os.environ, PYTHONPATH=str(source))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's install has its bytecode compiled
     command = [sys.executable, *(["-m", "cProfile", "-s", "cumulative"] if profile else []),
                __file__, "--worker", "--out", str(out), "--formats", ",".join(formats),
                "--which", ",".join(map(str, which))]
@@ -167,6 +145,8 @@ def main() -> None:
         sources = {f"baseline {args.baseline}": export(args.baseline, folder), "current": ROOT}
         if args.profile:
             run_worker(ROOT, folder / "profile", formats, [0], profile=True)
+        for source in sources.values():  # compiles the bytecode, warms the caches
+            run_worker(source, folder / "out", formats, [0])
         runs: dict[str, list[dict]] = {label: [] for label in sources}
         for _ in range(args.repeat):  # interleaved, so load on the box hits both alike
             for label, source in sources.items():

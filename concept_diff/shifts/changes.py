@@ -86,10 +86,22 @@ class Pair:
         self.cased = tuple(Spellings(doc, self.repairs, cased=True) for doc in (old, new))
         self.acronyms = acronym_definitions([old, new])
         self._runs: dict[str, tuple[str, ...]] = {}
+        self._acronym_runs: list | None = None
         self.needed = needed_g2([])  # the corrected threshold; set from the p-values
 
     def key(self, text: str) -> str:
         return "".join(self.run(text))
+
+    def acronym_runs(self) -> list[tuple[str, str, str, tuple[str, ...], frozenset[str]]]:
+        """(acronym, long form, the acronym as a lemma, the long form's folded words and
+        their set) of each acronym, in definition order; made once."""
+        if self._acronym_runs is None:
+            self._acronym_runs = [
+                (short, long, short.lower().rstrip("s"), self.run(long),
+                 frozenset(self.run(long)))
+                for short, long in self.acronyms.items()
+            ]
+        return self._acronym_runs
 
     def run(self, text: str) -> tuple[str, ...]:
         """The folded words of ``text`` (story keys: nested runs tell one story)."""
@@ -364,13 +376,13 @@ def _acronym_of(row, pair: Pair) -> tuple[str, str] | None:
     a run of its words written mostly inside it ("mass destruction", "destruction" beside
     "weapons of mass destruction (WMD)")."""
     run = pair.run(row.lemma)
-    for short, long in pair.acronyms.items():
-        if _is_acronym(row, short):
+    term = row.term.lower()
+    for short, long, bare, whole, words in pair.acronym_runs():
+        if row.lemma == bare or term == short.lower():  # _is_acronym(row, short)
             return short, long
-        whole = pair.run(long)
         if run == whole:
             return short, long
-        if any(
+        if (not run or run[0] in words) and any(
             whole[i : i + len(run)] == run for i in range(len(whole) - len(run) + 1)
         ):
             if len(run) >= 2 and whole[: len(run)] == run:  # "free trade" starts every FTA

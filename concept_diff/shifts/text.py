@@ -239,8 +239,21 @@ class SentenceRef:
 
 
 def iter_sentences(doc: Document) -> Iterator[SentenceRef]:
-    """Every sentence of the document in reading order; a passage without sentences is one."""
-    for passage in doc.passages:
+    """Every sentence of the document in reading order; a passage without sentences is one.
+
+    Terms, spellings, actors and names all walk the sentences: the references are made once
+    per document and kept on it, for as long as it holds the same (frozen) passages."""
+    passages = tuple(doc.passages)
+    cached = doc.__dict__.get("_sentence_refs")
+    if cached is None or len(cached[0]) != len(passages) or any(
+        a is not b for a, b in zip(cached[0], passages)
+    ):
+        cached = doc.__dict__["_sentence_refs"] = (passages, tuple(_sentence_refs(passages)))
+    return iter(cached[1])
+
+
+def _sentence_refs(passages: Iterable[Passage]) -> Iterator[SentenceRef]:
+    for passage in passages:
         sentences = passage.sentences
         if not sentences and passage.text.strip():
             yield SentenceRef(passage.id, 0, 0, len(passage.text), passage.text)
