@@ -256,7 +256,7 @@ class Spellings:
         kept = [i for i, chunk in enumerate(chunks) if chunk]  # an empty chunk joins nothing
         self._chunks, self._at = [chunks[i] for i in kept], [bounds[i] for i in kept]
         self._first: dict[str, list[int]] | None = None  # built on the first count
-        self._starts: set[str] = set()  # every start of a word: "t", "th", "the", "thei"...
+        self._longest = 0  # the longest word's length
         self._next: dict[str, dict[str, list[int]]] = {}
 
     def words(self, text: str) -> list[str]:
@@ -332,13 +332,11 @@ class Spellings:
             for i, word in enumerate(chunks):
                 self._first.setdefault(word, []).append(i)
             self._first.pop("\x00", None)  # a sentence end starts no match
-            self._starts = {w[:k] for w in self._first for k in range(1, len(w) + 1)}
-        first, begins, size = self._first, self._starts, len(key)
+            self._longest = max(map(len, self._first), default=0)
+        first, size = self._first, len(key)
         found: list[int] = []
-        for k in range(1, size + 1):
+        for k in range(1, min(size, self._longest) + 1):
             head = key[:k]
-            if head not in begins:  # no word starts so: no longer head is a word either
-                break
             if head not in first:
                 continue
             if k == size:
@@ -350,9 +348,7 @@ class Spellings:
                 for i in first[head]:
                     after.setdefault(chunks[i + 1], []).append(i)
             rest = key[k:]
-            for m in range(1, len(rest) + 1):
-                if rest[:m] not in begins:
-                    break
+            for m in range(1, min(len(rest), self._longest) + 1):
                 starts = after.get(rest[:m])
                 if starts is None:
                     continue
