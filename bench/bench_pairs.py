@@ -150,6 +150,7 @@ def held_out(pairs: list[Pair], text_only: bool,
     pooled: dict[str, tuple[list, list]] = {}
     decisions = {}
     scores: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # P(same), truth, linked
+    links: list[tuple[str, bool, bool]] = []  # label, linked today, linked with the decision
     for k, pair in enumerate(pairs):
         decision = fit(pairs[:k] + pairs[k + 1:], text_only, threshold)
         decisions[pair.names] = decision
@@ -160,6 +161,7 @@ def held_out(pairs: list[Pair], text_only: bool,
         p_same = decision.same.probability(pair.features(decision.same.features))
         p_topic = decision.topic.probability(pair.features(decision.topic.features))
         scores.append((p_same, np.array(truth), np.array([key in today for key in keys])))
+        links += [(it.label, key in today, key in new) for it, key in zip(pair.items, keys)]
         rows = {
             "today's aligner": ([key in today for key in keys], truth),
             "new aligner (decision)": ([key in new for key in keys], truth),
@@ -180,6 +182,10 @@ def held_out(pairs: list[Pair], text_only: bool,
     print("pooled over the three held-out pairs")
     for name, (predicted, truth) in pooled.items():
         print(_row(name, predicted, truth))
+    print("  labelled pairs linked, by label (today's aligner → new aligner): " + "; ".join(
+        f"{label} {sum(t for lab, t, _ in links if lab == label)} → "
+        f"{sum(n for lab, _, n in links if lab == label)} of "
+        f"{sum(lab == label for lab, _, _ in links)}" for label in ("same", "topic", "unrelated")))
     curve(scores)
     new = precision_recall(*pooled["new aligner (decision)"])
     today = precision_recall(*pooled["today's aligner"])
@@ -211,6 +217,11 @@ def curve(scores: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
         inside = precision_recall(list(linked & (probs >= cut)), list(truth))
         print(f"    t {cut:.2f}  alone precision {alone[0]:.3f} recall {alone[1]:.3f}  |  "
               f"linked precision {inside[0]:.3f} recall {inside[1]:.3f}")
+    bins = np.minimum((probs * 5).astype(int), 4)
+    print("  calibration of held-out P(same) (bin: pairs, mean P, share labelled same): " +
+          "; ".join(f"{b / 5:.1f}–{(b + 1) / 5:.1f}: {int((bins == b).sum())}, "
+                    f"{probs[bins == b].mean():.2f}, {truth[bins == b].mean():.2f}"
+                    for b in range(5) if (bins == b).any()))
     order = np.argsort(-probs, kind="stable")
     hits = np.cumsum(truth[order])
     precision, recall = hits / np.arange(1, len(order) + 1), hits / max(1, truth.sum())

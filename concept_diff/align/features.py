@@ -66,12 +66,21 @@ class _Side:
         stops = stop_words()
         self.texts = list(texts)
         self.toks = list(toks) if toks is not None else [tokens(t) for t in self.texts]
-        self.counts = [Counter(t for t in ts if t not in stops and len(t) > 2
-                               and not _DIGIT.search(t)) for ts in self.toks]
-        self.content = [frozenset(c) for c in self.counts]
+        self.content = [frozenset(t for t in ts if t not in stops and len(t) > 2
+                                  and not _DIGIT.search(t)) for ts in self.toks]
+        self._tfidf: dict[int, tuple[dict[str, float], float]] = {}
         self.numbers = [frozenset(t for t in ts if _DIGIT.search(t)) for ts in self.toks]
         self.names = [frozenset(m.group(0).lower() for m in _CAPITALISED.finditer(" ".join(
             t.split())) if m.group(0).lower() not in stops) for t in self.texts]
+
+    def tfidf(self, k: int, idf: dict[str, float]) -> tuple[dict[str, float], float]:
+        """Passage ``k``'s content words weighted count × idf, and the vector's norm (once)."""
+        if k not in self._tfidf:
+            words = self.content[k]
+            weights = {w: n * idf[w] for w, n in Counter(t for t in self.toks[k]
+                                                        if t in words).items()}
+            self._tfidf[k] = weights, math.sqrt(sum(v * v for v in weights.values()))
+        return self._tfidf[k]
 
 
 class PairEvidence:
@@ -89,10 +98,12 @@ class PairEvidence:
         df = Counter(w for side in (self.old, self.new) for words in side.content for w in words)
         total = len(self.old.texts) + len(self.new.texts)
         self.idf = {w: math.log((total + 1) / (c + 1)) + 1.0 for w, c in df.items()}
-        self.old_weight = [sum(map(self.idf.__getitem__, words)) for words in self.old.content]
-        self.new_weight = [sum(map(self.idf.__getitem__, words)) for words in self.new.content]
-        self.old_norm = [_tfidf_norm(c, self.idf) for c in self.old.counts]
-        self.new_norm = [_tfidf_norm(c, self.idf) for c in self.new.counts]
+        # math.fsum: exact, so a sum over a set does not depend on the order of iteration
+        # (string hashing differs between runs) and the output stays byte-identical
+        self.old_weight = [math.fsum(map(self.idf.__getitem__, words))
+                           for words in self.old.content]
+        self.new_weight = [math.fsum(map(self.idf.__getitem__, words))
+                           for words in self.new.content]
         self._sims: np.ndarray | None = None
         self.linked: set[tuple[int, int]] = set()  # the aligner's links, for "anchors"
         self._pyramid: list[dict[int, list[int]] | None] = [None, None]
@@ -116,8 +127,10 @@ class PairEvidence:
         if "sentence_max" in names:
             columns["sentence_max"] = self._sentence_max(pairs, cos)
         per_pair = [self._text_features(i, j) for i, j in pairs]
-        for k, name in enumerate(("rare_containment", "rare_jaccard", "tfidf", "numbers",
-                                  "names", "length_ratio", "short")):
+        if "tfidf" in names:
+            columns["tfidf"] = np.array([self._tfidf(i, j) for i, j in pairs])
+        for k, name in enumerate(("rare_containment", "rare_jaccard", "numbers", "names",
+                                  "length_ratio", "short")):
             columns[name] = np.array([row[k] for row in per_pair])
         for col, name in enumerate(names):
             out[:, col] = columns[name]
@@ -133,23 +146,24 @@ class PairEvidence:
         return max(-1.0, min(1.0, cosine)), ratio(joined_old, joined_new)
 
     def _text_features(self, i: int, j: int) -> tuple[float, ...]:
-        shared = sum(map(self.idf.__getitem__, self.old.content[i] & self.new.content[j]))
+        shared = math.fsum(map(self.idf.__getitem__, self.old.content[i] & self.new.content[j]))
         size_a, size_b = self.old_weight[i], self.new_weight[j]
         smaller = min(size_a, size_b)
         union = size_a + size_b - shared
         len_a, len_b = len(self.old.toks[i]), len(self.new.toks[j])
-        counts_a, counts_b = self.old.counts[i], self.new.counts[j]
-        dot = sum(n * counts_b[w] * self.idf[w] ** 2 for w, n in counts_a.items() if w in counts_b)
-        norms = self.old_norm[i] * self.new_norm[j]
         return (
             shared / smaller if smaller > 0 else 0.0,
             shared / union if union > 0 else 0.0,
-            dot / norms if norms > 0 else 0.0,
             _jaccard(self.old.numbers[i], self.new.numbers[j]),
             _jaccard(self.old.names[i], self.new.names[j]),
             min(len_a, len_b) / max(len_a, len_b) if max(len_a, len_b) else 0.0,
             math.log1p(min(len_a, len_b)),
         )
+
+    def _tfidf(self, i: int, j: int) -> float:
+        (tf_a, norm_a), (tf_b, norm_b) = self.old.tfidf(i, self.idf), self.new.tfidf(j, self.idf)
+        dot = math.fsum(tf_a[w] * tf_b[w] for w in self.old.content[i] & self.new.content[j])
+        return dot / (norm_a * norm_b) if norm_a * norm_b > 0 else 0.0
 
     def _sentence_max(self, pairs: Sequence[tuple[int, int]], cos: np.ndarray) -> np.ndarray:
         """Best sentence-to-sentence cosine of each pair (see the module doc)."""
@@ -223,10 +237,6 @@ class SentenceVectors:
 
     def of(self, passage: int) -> np.ndarray:
         return self.vecs[self.rows[passage]]
-
-
-def _tfidf_norm(counts: Counter, idf: dict[str, float]) -> float:
-    return math.sqrt(sum((n * idf[w]) ** 2 for w, n in counts.items()))
 
 
 def _rival(values: np.ndarray, args: np.ndarray, partner: int) -> float:
