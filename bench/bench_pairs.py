@@ -49,7 +49,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from concept_diff.align import AlignParams, align, sentence_texts, sentence_vectors
-from concept_diff.align.decision import ANY_EMBEDDER, DATA, RELATED_CANDIDATES, Decision
+from concept_diff.align.decision import (
+    ANY_EMBEDDER,
+    DATA,
+    RELATED_CANDIDATES,
+    Decision,
+    decision_for,
+)
 from concept_diff.align.features import EMBEDDER_FEATURES, PairEvidence
 from concept_diff.align.labelled import (
     Finder,
@@ -291,6 +297,32 @@ def timing(pair: Pair, decision: Decision, repeat: int = 5) -> None:
           f"{best(None):.3f}s, with it (confidence + related) {best(decision):.3f}s")
 
 
+def across_documents(pairs: list[Pair], decision: Decision) -> None:
+    """Links between two documents that are not versions of each other (the Meridian examples
+    against NSS editions: same genre, no text in common, nothing labelled or tuned on them),
+    beside the links between the two Meridian versions, without and with the decision. A
+    link across documents is at best a shared point, so fewer is better there."""
+    from concept_diff.embed import get_embedder
+    from concept_diff.loaders import load_document
+
+    embedder = get_embedder(None, device="cpu")
+    meridian = [load_document(ROOT / "examples" / f"{year}-meridian-strategic-concept.md")
+                for year in ("2030", "2040")]
+    nss = {pair.years[1]: pair.new for pair in pairs} | {pair.years[0]: pair.old for pair in pairs}
+    print("links (entries with both sides) between documents, today's aligner → with the "
+          "shipped decision:")
+    for old, new, name in ((*meridian, "Meridian 2030 → 2040 (versions)"),
+                           (meridian[1], nss["2015"], "Meridian 2040 → NSS 2015 (different)"),
+                           (nss["2006"], meridian[0], "NSS 2006 → Meridian 2030 (different)")):
+        vecs = [embedder.encode([p.text for p in d.passages]) for d in (old, new)]
+        sentences = [embedder.encode(sentence_texts(d)) for d in (old, new)]
+        counts = [align(old, new, *vecs, AlignParams(), decision=d, old_sentence_vecs=sentences[0],
+                        new_sentence_vecs=sentences[1]).counts() for d in (None, decision)]
+        linked = [sum(v for k, v in c.items() if k not in ("added", "removed")) for c in counts]
+        print(f"  {name:<38} {linked[0]} → {linked[1]} (of {len(old.passages)} and "
+              f"{len(new.passages)} passages)")
+
+
 def load_pairs(corpora: Path, labels: dict[str, str]) -> list[Pair]:
     from concept_diff.embed import get_embedder
     from concept_diff.loaders import load_document
@@ -367,6 +399,7 @@ def main() -> None:
                     3)  # the last set: the held-out one
         if not text_only:
             timing(pairs[2], decisions[pairs[2].names])
+            across_documents(pairs, decision_for(BUNDLED))
         figures[ANY_EMBEDDER if text_only else BUNDLED] = found
     if args.write:
         print("wrote", write(pairs, figures))
