@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from os.path import commonprefix
 
 from ..english import zipf
@@ -241,20 +242,21 @@ class Spellings:
         for sentence in units:
             self.sentence_at.append(position)
             self.sentences.append(sentence)
-            for word in self.words(sentence.text):
-                bounds.append(position)
-                chunks.append(word)
-                position += len(word)
-            bounds.append(position)
+            words = self.words(sentence.text)
+            # where each word starts, and where the sentence's end marker does
+            bounds += accumulate(map(len, words), initial=position)
+            chunks += words
             chunks.append("\x00")  # nothing matches across a sentence end
-            position += 1
-        self.text = "".join(chunks)
-        self.bounds = frozenset(bounds)
-        self.vocabulary = Counter(chunk for chunk in chunks if chunk != "\x00")
+            position = bounds[-1] + 1
+        self.text = "".join(chunks)  # the words run together; ``bounds`` where each starts
+        self.vocabulary = Counter(chunks)
+        self.vocabulary.pop("\x00", None)
         self._by_start: dict[str, list[str]] | None = None
         self._found: dict[str, Found] = {}
-        kept = [i for i, chunk in enumerate(chunks) if chunk]  # an empty chunk joins nothing
-        self._chunks, self._at = [chunks[i] for i in kept], [bounds[i] for i in kept]
+        if "" in self.vocabulary:  # an empty chunk joins nothing
+            kept = [i for i, chunk in enumerate(chunks) if chunk]
+            chunks, bounds = [chunks[i] for i in kept], [bounds[i] for i in kept]
+        self._chunks, self._at = chunks, bounds
         self._first: dict[str, list[int]] | None = None  # built on the first count
         self._longest = 0  # the longest word's length
         self._next: dict[str, dict[str, list[int]]] = {}
