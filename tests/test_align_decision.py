@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from concept_diff.align import AlignParams, align, decision_for
+from concept_diff.align import AlignParams, align, decision_for, sentence_texts
 from concept_diff.align.decision import ANY_EMBEDDER, Decision, Logistic, attach_related, decide
 from concept_diff.align.entries import Entry, check_accounting
 from concept_diff.align.features import EMBEDDER_FEATURES, FEATURES, PairEvidence, nearest
@@ -189,6 +189,30 @@ def test_aligner_reports_confidence_and_keeps_accounting() -> None:
         else:
             assert entry.confidence is None
     check_accounting(result.entries, 2, 3)
+
+
+def test_align_hands_the_sentence_vectors_to_the_decision() -> None:
+    """One sentence kept word for word in a passage otherwise rewritten: with the sentence
+    vectors (as compare() passes them) sentence_max sees it; without, it falls back to the
+    passage cosine."""
+    from concept_diff.embed import get_embedder
+
+    old = ["The fleet will patrol the northern sea lanes every winter. Harbour dues stay low."]
+    new = [("The fleet will patrol the northern sea lanes every winter. Pilots train at night "
+            "and lighthouse keepers get new lamps for the coast.")]
+    embedder = get_embedder("lexical", use_cache=False)
+    od, nd = document_from_passages(old), document_from_passages(new)
+    model = Logistic(("sentence_max",), (0.95,), (1.0,), (200.0,), 0.0)
+    decision = Decision("test", model, model, 0.5, 0.5)
+    vecs = embedder.encode(old), embedder.encode(new)
+    sentences = embedder.encode(sentence_texts(od)), embedder.encode(sentence_texts(nd))
+    assert len(sentences[0]) == 2 and float(vecs[0][0] @ vecs[1][0]) < 0.9
+    plain = align(od, nd, *vecs, AlignParams(threshold=0.1), decision=decision)
+    given = align(od, nd, *vecs, AlignParams(threshold=0.1), decision=decision,
+                  old_sentence_vecs=sentences[0], new_sentence_vecs=sentences[1])
+    assert sorted(e.kind for e in plain.entries) == ["added", "removed"]
+    (linked,) = given.entries
+    assert linked.old == ["p1"] and linked.confidence > 0.99
 
 
 # --- on the labelled NSS pairs -------------------------------------------------------------
