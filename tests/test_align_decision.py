@@ -323,8 +323,8 @@ def _report_contract() -> dict:
             entry["confidence"] = 0.97
         if entry["kind"] == "moved":  # old p2 → new p4, identical texts: shown as a rewrite
             entry["kind"], entry["confidence"] = "rewritten", 0.81
-        if entry["kind"] == "added":  # new p2 (hostile text) treated in old p5
-            entry["related"] = {"id": "p5", "score": 0.734}
+        if entry["kind"] == "added":  # new p2 (hostile text): closest in topic old p5
+            entry["related"] = {"id": "p5", "score": 0.734, "same": 0.21}
         if entry["kind"] == "removed":
             entry["related"] = None
     return contract
@@ -335,11 +335,27 @@ def test_markdown_names_the_related_passage_and_the_confidence() -> None:
 
     text = to_markdown(_report_contract())
     added = next(line for line in text.splitlines() if "· added" in line)
-    assert added.endswith("· treated in [2010 p5](#old-p5) (topic 0.73)")
+    assert added.endswith("· closest in topic: [2010 p5](#old-p5) (topic 0.73)")
     removed = next(line for line in text.splitlines() if "· removed" in line)
-    assert "treated in" not in removed
+    assert "closest in topic" not in removed
     assert "· confidence 0.97" in next(line for line in text.splitlines() if "· edited" in line)
-    assert "Of the 2 added or removed passages, 1 names the passage of the other version" in text
+    assert ("Of the 2 added or removed passages, 1 points to the other version's passage "
+            "closest in topic") in text
+    assert "possibly the same" not in text
+
+
+def test_a_related_pair_likely_to_say_the_same_thing_is_said_to_possibly_be_the_same() -> None:
+    """P(same) is calibrated, so from 0.5 the pointer says "possibly the same content" with the
+    probability, and the summary counts those pointers apart."""
+    from concept_diff.report.markdown import to_markdown
+
+    contract = _report_contract()
+    added = next(e for e in contract["alignment"] if e["kind"] == "added")
+    added["related"]["same"] = 0.62
+    text = to_markdown(contract)
+    line = next(line for line in text.splitlines() if "· added" in line)
+    assert line.endswith("· possibly the same content as [2010 p5](#old-p5) (confidence 0.62)")
+    assert "for 1 of them that passage possibly says the same thing" in text
 
 
 def test_html_shows_a_rewritten_pair_side_by_side_and_an_edited_one_as_a_redline() -> None:
@@ -371,7 +387,8 @@ def test_csv_alignment_table_carries_confidence_and_the_related_passage(tmp_path
     table = pd.read_csv(path, keep_default_na=False, na_values=[""])
     by_kind = {kind: rows.iloc[0] for kind, rows in table.groupby("kind")}
     assert (by_kind["edited"]["confidence"], by_kind["rewritten"]["confidence"]) == (0.97, 0.81)
-    assert (by_kind["added"]["related"], by_kind["added"]["related_score"]) == ("p5", 0.734)
+    assert (by_kind["added"]["related"], by_kind["added"]["related_score"],
+            by_kind["added"]["related_same"]) == ("p5", 0.734, 0.21)
     assert by_kind["removed"]["related"] == "'=SUM(1)"  # the formula guard still applies
     assert pd.isna(by_kind["edited"]["related"]) and pd.isna(by_kind["added"]["confidence"])
 

@@ -103,7 +103,7 @@ def test_every_format_is_byte_identical_across_runs(tmp_path: Path) -> None:
 def test_csv_parses_back_with_the_hostile_text(tmp_path: Path) -> None:
     path = write_reports(make_contract(), tmp_path / "h", "csv")[0]
     frame = pd.read_csv(io.StringIO(path.read_text(encoding="utf-8")))
-    assert frame.shape == (len(make_contract()["alignment"]), 14)  # report/tables.py columns
+    assert frame.shape == (len(make_contract()["alignment"]), 15)  # report/tables.py columns
 
 
 FORMULAS = ("=HYPERLINK(\"http://evil.test\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A2)",

@@ -16,8 +16,8 @@ GLOSSARY = (
     "several one. Added or removed: no passage of the other version was judged to say the "
     "same thing. Similarity is the cosine of the passages' sentence-embedding vectors, lexical "
     "the share of words kept (difflib ratio), confidence the estimated probability that a "
-    "linked pair says the same thing, and topic (in “treated in …”) the estimated probability "
-    "that two passages are on the same topic."
+    "linked pair says the same thing, and topic (in “closest in topic”) the estimated "
+    "probability that two passages are on the same topic."
 )
 
 
@@ -37,8 +37,9 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
             + (f" (without the decision: precision {_pct(pairs['baseline_precision'])} at "
                f"recall {_pct(pairs['baseline_recall'])})"
                if pairs.get("baseline_precision") is not None else "")
-            + ". An added or removed passage's “treated in …” names the other version's "
-            "passage closest in topic; it is a pointer for reading, outside the counts"
+            + ". An added or removed passage names the other version's passage closest in "
+            "topic, a pointer for reading outside the counts (“possibly the same content” "
+            "where P(same) is at least 0.5 but below the link threshold)"
             + (f", and matched hand-labelled counterparts in {_pct(pairs['related'])} of "
                f"cases on a held-out document pair" if pairs.get("related") is not None else "")
             + "."

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import passages
 from .markup import md_fragment, md_text, squash
+from .passages import POSSIBLY_SAME
 from .refs import Refs
 
 KIND_ORDER = ("unchanged", "edited", "rewritten", "moved", "split", "merged", "added", "removed")
@@ -74,10 +75,13 @@ def _related_count(contract: Mapping[str, Any]) -> str:
     lonely = [e for e in contract.get("alignment", []) if not (e.get("old") and e.get("new"))]
     if not any("related" in e for e in lonely):
         return ""
-    named = sum(1 for e in lonely if e.get("related"))
-    verb = "names" if named == 1 else "name"
-    return (f" Of the {len(lonely)} added or removed passages, {named} {verb} the passage of "
-            "the other version that treats the same topic (“treated in …”).")
+    named = [e["related"] for e in lonely if e.get("related")]
+    possibly = sum(1 for r in named if (r.get("same") or 0) >= POSSIBLY_SAME)
+    verb = "points" if len(named) == 1 else "point"
+    return (f" Of the {len(lonely)} added or removed passages, {len(named)} {verb} to the "
+            "other version's passage closest in topic, a reading aid outside these counts"
+            + (f"; for {possibly} of them that passage possibly says the same thing "
+               "(“possibly the same content”)" if possibly else "") + ".")
 
 
 def _doc_name(doc: Mapping[str, Any], fallback: str) -> str:

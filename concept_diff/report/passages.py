@@ -107,11 +107,19 @@ def _scores(entry: Mapping[str, Any]) -> str:
     return "".join(f" · {p}" for p in parts)
 
 
+POSSIBLY_SAME = 0.5  # P(same) from which a related pair reads "possibly the same content"
+
+
 def _related(refs: Refs, related: Mapping[str, Any], side: str) -> str:
-    """``treated in 2010 ¶7 (topic 0.81)``: the nearest same-topic passage on the other side."""
-    score = related.get("score")
+    """The other side's passage nearest in topic: ``closest in topic: 2010 p7 (topic 0.81)``,
+    or ``possibly the same content as 2010 p7 (confidence 0.62)`` where P(same) reaches 0.5
+    without reaching the link threshold (P(same) is calibrated: about that share are)."""
+    same, score = related.get("same"), related.get("score")
+    link = refs.link(side, related["id"])
+    if isinstance(same, (int, float)) and same >= POSSIBLY_SAME:
+        return f"possibly the same content as {link} (confidence {same:.2f})"
     shown = f" (topic {score:.2f})" if isinstance(score, (int, float)) else ""
-    return f"treated in {refs.link(side, related['id'])}{shown}"
+    return f"closest in topic: {link}{shown}"
 
 
 def _moved_from(refs: Refs, old_ids: list[str]) -> str:

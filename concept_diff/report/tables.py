@@ -43,10 +43,11 @@ def alignment_frame(contract: Mapping[str, Any]) -> pd.DataFrame:
         related = entry.get("related") or {}  # added/removed: the same-topic passage
         row["related"] = related.get("id")
         row["related_score"] = related.get("score")
+        row["related_same"] = related.get("same")
         rows.append(row)
     columns = ["kind", "old", "new", "similarity", "lexical", "confidence", "related",
-               "related_score", "old_labels", "new_labels", "old_section", "new_section",
-               "old_text", "new_text"]
+               "related_score", "related_same", "old_labels", "new_labels", "old_section",
+               "new_section", "old_text", "new_text"]
     return pd.DataFrame(rows, columns=columns)
 
 
