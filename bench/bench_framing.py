@@ -15,15 +15,17 @@ in this run:
 
 - prototype: today's scorer (FramingScorer on the whole masked sentence, framing.toml);
 - rules:     the role-aware rules (a target or threat agent is a threat, ...; no fitting);
-- parse:     logistic regression on parse/role/cue features (used with a non-bundled embedder);
+- previous:  the model shipped before this one (parse features and the prototype scorer's
+             probabilities, its grid of settings), refitted here on the same folds;
+- parse:     logistic regression on parse/role/cue features and the kind of actor (used with a
+             non-bundled embedder);
 - full:      parse features + the prototype scorer's probabilities on the sentence, the clause
-             and the actor's other sentences in the document (shipped).
-- parse-b1, full-b1: the same models, fitted on the batch-1 items of the training years
-             only (the training data before batch 2), scored on the same held-out items:
-             does more data help? Also printed: each pooled figure on batch 1 and batch 2
-             alone, the 2010 and 2015 folds pooled (never used to choose features), the
-             items a model gets right and its -b1 twin wrong and the reverse (exact sign
-             test), and a paired bootstrap interval of the differences.
+             and the actor's other sentences in the document + the masked sentence's vector,
+             penalised EMB_WEIGHT^-2 times harder (shipped).
+Also printed: each pooled figure on batch 1 and batch 2 alone; the 2002 and 2006 folds pooled
+(the folds on which features and the vector's penalty were chosen) and the 2010 and 2015 folds
+pooled (never used to choose anything); the items full gets right and previous wrong and the
+reverse (exact sign test), and a paired bootstrap interval of the differences.
 
 --fit then fits both models on all four documents (settings by leave-one-year-out over all
 four) and writes concept_diff/data/framing_model.json with the held-out figures and kappa.
@@ -48,8 +50,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "framing"
 MODEL_PATH = ROOT / "concept_diff" / "data" / "framing_model.json"
-GRID = [(c, w) for c in (0.03, 0.1, 0.3) for w in (None, "balanced")]
+# (C, class weight): weight None, "balanced" (n / (k n_class)) or a power of the balanced
+# weight (0.5: halfway, on a log scale, between frequency and balance).
+GRID = [(c, w) for c in (0.003, 0.01, 0.03) for w in (None, 0.5, "balanced")]
+PREVIOUS_GRID = [(c, w) for c in (0.03, 0.1, 0.3) for w in (None, "balanced")]
+EMB_WEIGHT = 0.3  # the sentence vector's columns are scaled by this after standardising
 BATCH1_LAST = 640  # items f0001-f0640 are batch 1; later ids were drawn and labelled after it
+CHOSEN_ON = ("2002", "2006")  # folds whose held-out figures chose the features
 UNSEEN = ("2010", "2015")  # folds never looked at when the features were chosen
 
 
@@ -91,15 +98,30 @@ def metrics(gold: list[str], pred: list[str], keys: list[str]) -> dict[str, floa
 # --- models ----------------------------------------------------------------------------------
 
 
-def fit(x: np.ndarray, y: np.ndarray, c: float, weight) -> tuple:
+def fit(x: np.ndarray, y: np.ndarray, c: float, weight, colw=None) -> tuple:
+    """A logistic regression on standardised columns; ``colw`` multiplies columns after
+    standardising (a smaller weight, a stronger penalty), folded into the returned scale."""
     from sklearn.linear_model import LogisticRegression
 
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    model = LogisticRegression(C=c, class_weight=weight, max_iter=3000)
+    if colw is not None:
+        scale = scale / colw
+    model = LogisticRegression(C=c, class_weight=class_weights(y, weight), max_iter=3000)
     model.fit((x - mean) / scale, y)
     return model, mean, scale
+
+
+def class_weights(y: np.ndarray, weight):
+    if weight is None or weight == "balanced":
+        return weight
+    counts = Counter(y)
+    return {k: (len(y) / (len(counts) * n)) ** weight for k, n in counts.items()}
+
+
+def column_weights(features: tuple[str, ...]) -> np.ndarray:
+    return np.array([EMB_WEIGHT if f.startswith("emb:") else 1.0 for f in features])
 
 
 def predict(fitted, x: np.ndarray, keys: list[str], roles=None) -> list[str]:
@@ -117,15 +139,15 @@ def predict(fitted, x: np.ndarray, keys: list[str], roles=None) -> list[str]:
     return [keys[i] for i in np.argmax(probs, axis=1)]
 
 
-def choose(x, y, groups, keys, roles) -> tuple:
+def choose(x, y, groups, keys, roles, grid=GRID, colw=None) -> tuple:
     """The grid setting with the best mean of accuracy and macro-F1, leave-one-group-out."""
-    best, best_score = GRID[0], -1.0
-    for c, w in GRID:
+    best, best_score = grid[0], -1.0
+    for c, w in grid:
         gold, pred = [], []
         for g in sorted(set(groups)):
             train, test = groups != g, groups == g
             gold += list(y[test])
-            pred += predict(fit(x[train], y[train], c, w), x[test], keys, roles[test])
+            pred += predict(fit(x[train], y[train], c, w, colw), x[test], keys, roles[test])
         m = metrics(gold, pred, keys)
         score = (m["accuracy"] + m["macro_f1"]) / 2
         if score > best_score + 1e-9:
@@ -133,17 +155,17 @@ def choose(x, y, groups, keys, roles) -> tuple:
     return best
 
 
-def held_out(x, y, groups, keys, roles, usable=None) -> tuple[list[str], dict]:
-    """Predictions for every item from a model fitted without its document (and only on the
-    ``usable`` items of the other documents, when given)."""
+def held_out(x, y, groups, keys, roles, grid=GRID, colw=None) -> tuple[list[str], dict]:
+    """Predictions for every item from a model fitted without its document, its setting
+    chosen by leave-one-document-out inside the training documents."""
     pred = np.empty(len(y), dtype=object)
     chosen = {}
-    usable = np.ones(len(y), dtype=bool) if usable is None else usable
     for g in sorted(set(groups)):
-        train, test = (groups != g) & usable, groups == g
-        setting = choose(x[train], y[train], groups[train], keys, roles[train])
+        train, test = groups != g, groups == g
+        setting = choose(x[train], y[train], groups[train], keys, roles[train], grid, colw)
         chosen[str(g)] = setting
-        pred[test] = predict(fit(x[train], y[train], *setting), x[test], keys, roles[test])
+        pred[test] = predict(fit(x[train], y[train], *setting, colw), x[test], keys,
+                             roles[test])
     return list(pred), chosen
 
 
@@ -163,15 +185,17 @@ from concept_diff.shifts.framing_model import frame_mentions
 folder = Path(sys.argv[1])
 docs = [load(folder / f"{y}-national-security-strategy.txt") for y in (2002, 2006, 2010, 2015)]
 embedder, spec = get_embedder(), load_framing()
-items = []
+items, actors = [], []
 for old, new in pairwise(docs):
     mentions = find_mentions(old, "old", Matcher(detect_actors([old, new])))
     mentions += find_mentions(new, "new", Matcher(detect_actors([old, new])))
     me = _self_actor(mentions)
     items += [(m.text, m.spans) for m in mentions if m.actor != me]
+    actors += [m.actor for m in mentions if m.actor != me]
 embedder.encode(["warm up"])
 t = time.perf_counter(); FramingScorer(spec, embedder).scored(items); a = time.perf_counter() - t
-t = time.perf_counter(); frame_mentions(items, spec, embedder); b = time.perf_counter() - t
+t = time.perf_counter(); frame_mentions(items, spec, embedder, actors=actors)
+b = time.perf_counter() - t
 from concept_diff.shifts import analyse
 t = time.perf_counter()
 for old, new in pairwise(docs):
@@ -222,7 +246,8 @@ def main() -> None:
     # Every mention of the four documents is framed, as an analysis would (each actor's other
     # sentences in the same document are context); the labelled ones are then picked out.
     data = mention_data([(m.text, m.spans) for m in every], spec, embedder,
-                        groups=[(m.version, m.actor) for m in every])
+                        groups=[(m.version, m.actor) for m in every],
+                        actors=[m.actor for m in every])
     where = {(m.version, m.passage, m.sentence, m.actor): k for k, m in enumerate(every)}
     rows = [where[(i.year, i.mention.passage, i.mention.sentence, i.mention.actor)]
             for i in items]
@@ -231,6 +256,7 @@ def main() -> None:
     groups = np.array([i.year for i in items])
     batch = np.array([1 if int(i.id[1:]) <= BATCH1_LAST else 2 for i in items])
     variants = feature_names(all_data, keys)
+    previous = tuple(f for f in variants["full"] if not f.startswith(("kind=", "emb:")))
     matrices = {v: design_matrix(data, f) for v, f in variants.items()}
     predictions = {
         "prototype": [keys[i] for i in np.argmax(data.sentence_probs, axis=1)],
@@ -238,12 +264,11 @@ def main() -> None:
     }
     settings = {}
     roles = np.array([r.role for r in data.roles], dtype=object)
+    predictions["previous"], settings["previous"] = held_out(
+        design_matrix(data, previous), y, groups, keys, roles, PREVIOUS_GRID)
     for v in variants:
-        predictions[v], settings[v] = held_out(matrices[v], y, groups, keys, roles)
-    if (batch == 2).any():
-        for v in variants:
-            predictions[f"{v}-b1"], settings[f"{v}-b1"] = held_out(matrices[v], y, groups, keys,
-                                                                   roles, batch == 1)
+        predictions[v], settings[v] = held_out(matrices[v], y, groups, keys, roles, GRID,
+                                               column_weights(variants[v]))
     print(f"{len(items)} labelled mentions ({dict(sorted(Counter(batch).items()))} by batch, "
           f"{dict(sorted(Counter(groups).items()))} by document); "
           f"gold: {dict(sorted(Counter(y).items()))}")
@@ -251,10 +276,9 @@ def main() -> None:
     print(f"roles: {dict(sorted(Counter(r.role for r in data.roles).items()))}")
     report = _print_table(predictions, list(y), groups, keys, batch)
     print("settings chosen inside each training fold (C, class weight):", settings)
-    for v in variants:
-        if f"{v}-b1" in predictions:
-            _print_paired(list(y), predictions[v], predictions[f"{v}-b1"], keys, v)
-    for v in ("full",):
+    _print_paired(list(y), predictions["full"], predictions["previous"], keys, "full",
+                  "previous")
+    for v in ("previous", "full"):
         print(f"confusion ({v}, held-out; rows gold, columns predicted):")
         _confusion(list(y), predictions[v], keys)
     if args.fit:
@@ -283,9 +307,8 @@ def _print_agreement(path: Path, keys: list[str]) -> None:
               f"one category vs rest: {per}")
 
 
-def _print_paired(gold, new, old, keys, name: str) -> None:
-    """Items the model fitted on all training items gets right and the batch-1 model wrong,
-    and the reverse (two-sided exact sign test on those discordant items); and a paired
+def _print_paired(gold, new, old, keys, name: str, other: str) -> None:
+    """Items the ``name`` model gets right and the ``other`` wrong, and the reverse (two-sided exact sign test on those discordant items); and a paired
     bootstrap over items (2,000 resamples, seed 0) of the difference in accuracy and macro-F1:
     its 95 % interval."""
     from scipy.stats import binomtest
@@ -302,8 +325,8 @@ def _print_paired(gold, new, old, keys, name: str) -> None:
                                                                      keys)
         diffs.append((a["accuracy"] - b["accuracy"], a["macro_f1"] - b["macro_f1"]))
     low, high = np.percentile(np.array(diffs), [2.5, 97.5], axis=0)
-    print(f"{name} vs {name}-b1 on the same {len(gold)} held-out items: {name} right and "
-          f"{name}-b1 wrong {better}, the reverse {worse} (exact sign test p = {p:.3f}); "
+    print(f"{name} vs {other} on the same {len(gold)} held-out items: {name} right and "
+          f"{other} wrong {better}, the reverse {worse} (exact sign test p = {p:.3f}); "
           f"95 % bootstrap interval of the difference: accuracy [{low[0]:+.3f}, "
           f"{high[0]:+.3f}], macro-F1 [{low[1]:+.3f}, {high[1]:+.3f}]")
 
@@ -313,7 +336,7 @@ def _subset(data, rows: list[int]):
 
     return MentionData([data.roles[k] for k in rows], [data.features[k] for k in rows],
                        data.sentence_probs[rows],
-                       data.sentence_raw[rows])
+                       data.sentence_raw[rows], data.sentence_vectors[rows])
 
 
 def _print_table(predictions, gold, groups, keys, batch) -> dict:
@@ -322,6 +345,7 @@ def _print_table(predictions, gold, groups, keys, batch) -> dict:
     report = {}
     years = sorted(set(groups))
     subsets = {"all": [True] * len(gold),
+               "+".join(CHOSEN_ON): [g in CHOSEN_ON for g in groups],
                "+".join(UNSEEN): [g in UNSEEN for g in groups]}
     if len(set(batch)) > 1:
         subsets.update({f"all b{b}": [k == b for k in batch] for b in sorted(set(batch))})
@@ -354,8 +378,9 @@ def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels
 
     out = {"keys": keys, "embedder": embedder.name}
     for v, x in matrices.items():
-        c, w = choose(x, y, groups, keys, roles)
-        model, mean, scale = fit(x, y, c, w)
+        colw = column_weights(variants[v])
+        c, w = choose(x, y, groups, keys, roles, GRID, colw)
+        model, mean, scale = fit(x, y, c, w, colw)
         order = [list(model.classes_).index(k) for k in keys]
         out[v] = LinearModel(tuple(keys), variants[v], mean, scale, model.coef_[order],
                              model.intercept_[order]).to_dict()

@@ -187,8 +187,13 @@ class FramingScorer:
 
     def scores(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> np.ndarray:
         """Raw scores, one row per (sentence, mention spans), one column per category."""
+        return self.scores_and_vectors(items)[0]
+
+    def scores_and_vectors(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]
+                           ) -> tuple[np.ndarray, np.ndarray]:
+        """Raw scores and the vectors of the masked sentences they were computed from."""
         if not items:
-            return np.zeros((0, len(self.framing.categories)))
+            return np.zeros((0, len(self.framing.categories))), np.zeros((0, 0), np.float32)
         clipped = [_clip(text, spans, self.framing.context) for text, spans in items]
         masked = [mask_sentence(text, spans, self.framing.mask) for text, spans in clipped]
         vectors = np.asarray(self.embedder.encode(masked), dtype=np.float32)
@@ -201,7 +206,7 @@ class FramingScorer:
             found = index.counts(_near_lemmas(text, spans, self.framing.window))
             for j, count in enumerate(found):
                 result[i, j] += self.framing.cue_weight * min(count, self.framing.max_cues)
-        return result
+        return result, vectors
 
     def probabilities(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]) -> np.ndarray:
         return self.scored(items)[1]
@@ -209,7 +214,15 @@ class FramingScorer:
     def scored(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]
                ) -> tuple[np.ndarray, np.ndarray]:
         """(raw scores, probabilities: a softmax of the scores at the file's temperature)."""
-        scores = self.scores(items)
+        return self._softmax(self.scores(items))
+
+    def scored_with_vectors(self, items: list[tuple[str, tuple[tuple[int, int], ...]]]
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(raw scores, probabilities, the masked sentences' vectors)."""
+        scores, vectors = self.scores_and_vectors(items)
+        return (*self._softmax(scores), vectors)
+
+    def _softmax(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raw = scores / self.framing.temperature
         raw -= raw.max(axis=1, keepdims=True) if len(raw) else 0
         exp = np.exp(raw)

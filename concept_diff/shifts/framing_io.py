@@ -45,7 +45,8 @@ def frame_pair(mentions: list[Mention], spec: Framing, embedder: Any, versions: 
     items = [(m.text, m.spans) for m in mentions]
     groups = [(m.version, m.actor) for m in mentions]
     if default_framing:
-        raw, probs, roles = frame_mentions(items, spec, embedder, groups=groups)
+        raw, probs, roles = frame_mentions(items, spec, embedder, groups=groups,
+                                            actors=[m.actor for m in mentions])
         info = method_info(variant_for(embedder))
     else:
         raw, probs = FramingScorer(spec, embedder).scored(items)

@@ -6,17 +6,23 @@ Each mention (a sentence and where the actor is named in it) becomes:
   grammatical function, the preposition, word classes of the governing verb and of the noun
   the actor qualifies, whether the author ("we") acts, negation, the entity type; cue words
   of each framing category counted inside the governing clause and near the mention;
+- what kind of actor is named (gazetteer.actor_kind: a country, an organisation, a region,
+  an acronym, another name; ``actors``);
 - what a sentence reads like: the shape of the sentence (a fragment, a list of names), and
   the prototype scorer (FramingScorer) on the whole sentence, on the governing clause with
   the actor masked, and averaged over the actor's other sentences in the same document, with
-  the shares of its roles there (``groups``).
+  the shares of its roles there (``groups``);
+- for the ``full`` variant, the vector of the masked sentence itself (the one the prototype
+  scorer embeds, so it costs nothing more), ``emb:0``.. ; its block is penalised harder than
+  the named features (bench_framing.EMB_WEIGHT, folded into the shipped scales).
 
 The model (data/framing_model.json) is a multinomial logistic regression fitted on labelled
 real sentences (bench/bench_framing.py --fit); it ships as plain arrays: feature names, the
 standardising means and scales, coefficients and intercepts. Two variants: ``full`` (all
-features, used with the embedder it was fitted with) and ``parse`` (no prototype scores, used
-with any other embedder, e.g. ``--model lexical``). A raw masked-clause embedding was tried as
-features and dropped: with 480 training sentences it overfitted (worse on held-out years).
+features, used with the embedder it was fitted with) and ``parse`` (no prototype scores or
+vectors, used with any other embedder, e.g. ``--model lexical``). The masked sentence's
+vector with a plain penalty overfitted (480 training sentences); on 1,087, with its own
+stronger penalty, it raised the held-out figures of the documents used to choose features.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from .framing import CueIndex, Framing, FramingScorer, _near_lemmas
+from .gazetteer import actor_kind
 from .parse import Parse, parse_sentences
 from .roles import ROLES, Role, actor_role, lexicon
 from .text import lemma, token_spans
@@ -52,14 +59,16 @@ class MentionData:
     features: list[dict[str, float]]  # named parse and cue features
     sentence_probs: np.ndarray  # the prototype scorer on whole sentences (FramingScorer)
     sentence_raw: np.ndarray
+    sentence_vectors: np.ndarray  # the masked sentences' vectors, unit length
 
 
 def mention_data(items: list[Item], framing: Framing, embedder: Any,
-                 cache_dir: str | Path | None = None, groups: list | None = None
-                 ) -> MentionData:
+                 cache_dir: str | Path | None = None, groups: list | None = None,
+                 actors: list[str] | None = None) -> MentionData:
     """Roles and features of ``items``. ``groups`` (one key per item, e.g.
     (version, actor)) adds each item's context: how the other sentences naming the same actor
-    in the same document read (mean prototype probabilities and role shares)."""
+    in the same document read (mean prototype probabilities and role shares). ``actors``
+    (the actor's name per item) adds the kind of actor named."""
     parses = parse_sentences([text for text, _ in items], cache_dir) if items else []
     roles = [actor_role(p, spans) for p, (_, spans) in zip(parses, items)]
     index = CueIndex(c.cues for c in framing.categories)
@@ -69,14 +78,18 @@ def mention_data(items: list[Item], framing: Framing, embedder: Any,
         clause_items.append((clause_text, clause_spans))
         features.append(parse_features(role, framing, index, parse, spans, clause_text,
                                        clause_spans))
+    if actors is not None:
+        for row, name in zip(features, actors):
+            row[f"kind={actor_kind(name)}"] = 1.0
     scorer = FramingScorer(framing, embedder)
-    raw, probs = scorer.scored(items)
+    raw, probs, vectors = scorer.scored_with_vectors(items)
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     _, clause_probs = scorer.scored(clause_items)
     for row, p in zip(features, clause_probs):  # the prototype scorer on the clause alone
         row.update({f"ctxsent:clause:{k}": float(v) for k, v in zip(framing.keys, p)})
     if groups is not None:
         _add_context(features, roles, probs, groups, framing.keys)
-    return MentionData(roles, features, probs, raw)
+    return MentionData(roles, features, probs, raw, vectors)
 
 
 def _add_context(features, roles, probs, groups, keys) -> None:
@@ -205,20 +218,27 @@ def _floats(values) -> list[float]:
 
 def design_matrix(data: MentionData, features: tuple[str, ...]) -> np.ndarray:
     """One row per mention: the named features (absent ones 0), then for a ``full`` model the
-    sentence scorer's probabilities ("sent:KEY")."""
-    names = [f for f in features if not f.startswith("sent:")]
+    sentence scorer's probabilities ("sent:KEY") and the masked sentence's vector ("emb:I")."""
+    names = [f for f in features if not f.startswith(("sent:", "emb:"))]
     rows = np.array([[row.get(name, 0.0) for name in names] for row in data.features],
                     dtype=np.float64).reshape(len(data.features), len(names))
-    if len(names) == len(features):
-        return rows
-    return np.hstack([rows, data.sentence_probs]).reshape(len(rows), len(features))
+    blocks = [rows]
+    if any(f.startswith("sent:") for f in features):
+        blocks.append(data.sentence_probs)
+    dims = sum(f.startswith("emb:") for f in features)
+    if dims:
+        if data.sentence_vectors.shape[1] != dims:
+            raise ValueError(f"the model expects {dims}-dimensional sentence vectors")
+        blocks.append(data.sentence_vectors)
+    return np.hstack(blocks).reshape(len(rows), len(features))
 
 
 def feature_names(data: MentionData, keys: list[str], min_count: int = 5
                   ) -> dict[str, tuple[str, ...]]:
     """The features of each variant: ``parse`` (independent of the embedder) and ``full``
     (also the prototype scorer's probabilities: sentence, clause, the actor's other
-    sentences). A lemma feature ("pred=deter") needs ``min_count`` mentions."""
+    sentences; and the masked sentence's vector). A lemma feature ("pred=deter") needs
+    ``min_count`` mentions."""
     counts: dict[str, int] = {}
     for row in data.features:
         for name in row:
@@ -226,7 +246,8 @@ def feature_names(data: MentionData, keys: list[str], min_count: int = 5
     named = sorted(n for n, c in counts.items()
                    if c >= min_count or not n.startswith(("pred=", "noun=")))
     return {"parse": tuple(n for n in named if not n.startswith("ctxsent:")),
-            "full": (*named, *(f"sent:{k}" for k in keys))}
+            "full": (*named, *(f"sent:{k}" for k in keys),
+                     *(f"emb:{i}" for i in range(data.sentence_vectors.shape[1])))}
 
 
 @lru_cache(maxsize=4)
@@ -253,15 +274,17 @@ def rule_probabilities(data: MentionData, keys: list[str]) -> np.ndarray:
 
 
 def frame_mentions(items: list[Item], framing: Framing, embedder: Any,
-                   cache_dir: str | Path | None = None, groups: list | None = None
+                   cache_dir: str | Path | None = None, groups: list | None = None,
+                   actors: list[str] | None = None
                    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(scores, probabilities, roles) per mention from the shipped model: the ``full`` variant
     with the embedder it was fitted with, the ``parse`` variant with any other. Scores are the
-    probabilities. ``groups``: see mention_data (the model was fitted with them)."""
+    probabilities. ``groups``, ``actors``: see mention_data (the model was fitted with
+    them)."""
     model = load_model()
     if cache_dir is None and hasattr(embedder, "folder"):
         cache_dir = Path(embedder.folder).parent.parent  # beside the embedding cache
-    data = mention_data(items, framing, embedder, cache_dir, groups)
+    data = mention_data(items, framing, embedder, cache_dir, groups, actors)
     variant = variant_for(embedder)
     linear = LinearModel.from_dict(model[variant])
     matrix = design_matrix(data, linear.features)

@@ -125,3 +125,22 @@ def disease_nouns() -> frozenset[str]:
 def known_actors() -> list[Actor]:
     """Fresh copies (callers merge and edit them) of every gazetteer actor."""
     return countries() + organisations() + regions()
+
+
+@lru_cache(maxsize=1)
+def _known_kinds() -> dict[str, str]:
+    return {actor.name: actor.kind for actor in known_actors()}
+
+
+ACTOR_KINDS = ("country", "organisation", "region", "acronym", "name")
+
+
+def actor_kind(name: str) -> str:
+    """What kind of actor a detected actor's name denotes, from generic data only: a country,
+    organisation or region of the gazetteer; else an acronym (a name in capitals, "ISIL") or
+    a name found in the text."""
+    known = _known_kinds().get(name)
+    if known:
+        return known
+    letters = [c for c in name if c.isalpha()]
+    return "acronym" if letters and all(c.isupper() for c in letters) else "name"
