@@ -420,3 +420,19 @@ def test_long_versions_find_neighbours_coarse_to_fine(monkeypatch) -> None:
     same = coarse[1][:, 0] == exact[1][:, 0]
     assert same.mean() >= 0.95
     assert np.allclose(coarse[0][same, 0], exact[0][same, 0], atol=1e-5)
+
+
+def test_a_fragment_is_never_said_to_possibly_be_the_same_as_a_passage() -> None:
+    """A related pair with high P(same) where one side is a few-word list item (new p5 of the
+    fixture has 6 words) reads "closest in topic", not "possibly the same content"."""
+    from concept_diff.report.markdown import to_markdown
+
+    contract = _report_contract()
+    added = next(e for e in contract["alignment"] if e["kind"] == "added")
+    short = next(p for p in contract["new"]["passages"] if len(p["text"].split()) < 8)
+    added["new"] = [short["id"]]
+    added["related"]["same"] = 0.9
+    text = to_markdown(contract)
+    line = next(line for line in text.splitlines() if "· added" in line)
+    assert "· closest in topic: [2010 p5](#old-p5) (topic 0.73)" in line
+    assert "possibly" not in text

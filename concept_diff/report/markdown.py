@@ -15,7 +15,6 @@ from typing import Any
 
 from . import passages
 from .markup import md_fragment, md_text, squash
-from .passages import POSSIBLY_SAME
 from .refs import Refs
 
 KIND_ORDER = ("unchanged", "edited", "rewritten", "moved", "split", "merged", "added", "removed")
@@ -65,18 +64,20 @@ def _title(refs: Refs) -> list[str]:
         f"{len(old.get('passages', []))} passages) with **{md_text(new.get('title') or 'new')}** "
         f"({md_text(refs.version('new'))}, {_num(new.get('words'), ',')} words, "
         f"{len(new.get('passages', []))} passages). Aligned by meaning, the passages fall into "
-        f"{_kind_counts(refs.contract)}.{_related_count(refs.contract)}"
+        f"{_kind_counts(refs.contract)}.{_related_count(refs)}"
     )
     return [heading, "", summary, ""]
 
 
-def _related_count(contract: Mapping[str, Any]) -> str:
-    """How many added/removed passages name a same-topic passage on the other side."""
-    lonely = [e for e in contract.get("alignment", []) if not (e.get("old") and e.get("new"))]
+def _related_count(refs: Refs) -> str:
+    """How many added/removed passages point to a passage on the other side, and how many of
+    those possibly say the same thing."""
+    lonely = [e for e in refs.contract.get("alignment", [])
+              if not (e.get("old") and e.get("new"))]
     if not any("related" in e for e in lonely):
         return ""
-    named = [e["related"] for e in lonely if e.get("related")]
-    possibly = sum(1 for r in named if (r.get("same") or 0) >= POSSIBLY_SAME)
+    named = [e for e in lonely if e.get("related")]
+    possibly = sum(1 for e in named if passages.possibly_same(refs, e))
     verb = "points" if len(named) == 1 else "point"
     return (f" Of the {len(lonely)} added or removed passages, {len(named)} {verb} to the "
             "other version's passage closest in topic, a reading aid outside these counts"

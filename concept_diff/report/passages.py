@@ -94,7 +94,7 @@ def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
         where = f", section “{md_text(section)}”" if section else ""
         line += f" from {md_text(refs.version('old'))}{where}"
     if entry.get("related"):
-        line += " · " + _related(refs, entry["related"], "old" if new_ids else "new")
+        line += " · " + _related(refs, entry, "old" if new_ids else "new")
     return line
 
 
@@ -108,16 +108,32 @@ def _scores(entry: Mapping[str, Any]) -> str:
 
 
 POSSIBLY_SAME = 0.5  # P(same) from which a related pair reads "possibly the same content"
+POSSIBLY_SAME_WORDS = 8  # ... and only when both passages have this many words: a list item
+# of four words ("dissuade future military competition;") cannot show that it says the same
+# thing as a paragraph, and the pair model is least sure on such fragments
 
 
-def _related(refs: Refs, related: Mapping[str, Any], side: str) -> str:
+def possibly_same(refs: Refs, entry: Mapping[str, Any]) -> bool:
+    """Whether an added/removed entry's related passage possibly says the same thing."""
+    related = entry.get("related") or {}
+    same = related.get("same")
+    if not isinstance(same, (int, float)) or same < POSSIBLY_SAME:
+        return False
+    side = "new" if entry.get("new") else "old"
+    other = "old" if side == "new" else "new"
+    texts = [refs.passage(side, entry[side][0]), refs.passage(other, related["id"])]
+    return min(len(str(t.get("text", "")).split()) for t in texts) >= POSSIBLY_SAME_WORDS
+
+
+def _related(refs: Refs, entry: Mapping[str, Any], side: str) -> str:
     """The other side's passage nearest in topic: ``closest in topic: 2010 p7 (topic 0.81)``,
     or ``possibly the same content as 2010 p7 (confidence 0.62)`` where P(same) reaches 0.5
     without reaching the link threshold (P(same) is calibrated: about that share are)."""
-    same, score = related.get("same"), related.get("score")
+    related = entry["related"]
     link = refs.link(side, related["id"])
-    if isinstance(same, (int, float)) and same >= POSSIBLY_SAME:
-        return f"possibly the same content as {link} (confidence {same:.2f})"
+    if possibly_same(refs, entry):
+        return f"possibly the same content as {link} (confidence {related['same']:.2f})"
+    score = related.get("score")
     shown = f" (topic {score:.2f})" if isinstance(score, (int, float)) else ""
     return f"closest in topic: {link}{shown}"
 
