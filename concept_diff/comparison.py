@@ -56,8 +56,9 @@ class Comparison:
     def alignment_frame(self) -> pd.DataFrame:
         """One row per alignment entry: kind, ids, scores, labels and first words of each side."""
         rows = [_row(entry, self.old, self.new) for entry in self.alignment.entries]
-        columns = ["kind", "old", "new", "similarity", "lexical", "old_labels", "new_labels",
-                   "old_text", "new_text"]
+        columns = ["kind", "old", "new", "similarity", "lexical", "confidence", "related",
+                   "related_score", "related_same", "old_labels", "new_labels", "old_text",
+                   "new_text"]
         return pd.DataFrame(rows, columns=columns)
 
 
@@ -68,8 +69,12 @@ def _row(entry: Any, old: Document, new: Document) -> dict:
 
     old_labels, old_text = side(old, entry.old)
     new_labels, new_text = side(new, entry.new)
+    related = entry.related or {}
     return {"kind": entry.kind, "old": ",".join(entry.old), "new": ",".join(entry.new),
-            "similarity": entry.similarity, "lexical": entry.lexical, "old_labels": old_labels,
+            "similarity": entry.similarity, "lexical": entry.lexical,
+            "confidence": entry.confidence, "related": related.get("id"),
+            "related_score": related.get("score"), "related_same": related.get("same"),
+            "old_labels": old_labels,
             "new_labels": new_labels, "old_text": old_text, "new_text": new_text}
 
 
@@ -134,6 +139,8 @@ def compare(
     old_sent, new_sent = sentence_texts(old_doc), sentence_texts(new_doc)
     # One encode call for everything: the cache and the batches see all texts at once.
     texts = old_texts + new_texts + old_sent + new_sent
+    if analyse:
+        _parser_ahead(embedder, texts)
     vecs = _encode(embedder, texts, step)
     cuts = _cuts([len(old_texts), len(new_texts), len(old_sent), len(new_sent)])
     old_v, new_v, old_s, new_s = (vecs[a:b] for a, b in cuts)
@@ -153,6 +160,20 @@ def compare(
 
 
 EMBED_CHUNK = 512  # texts per encode call: fixed, so results never depend on the display
+PARSER_AHEAD = 256  # texts left to embed: enough time to load the parser (~2 s) meanwhile
+
+
+def _parser_ahead(embedder: Any, texts: list[str]) -> None:
+    """On a cold run (many texts to embed), load the parser the analysis will need while the
+    texts embed, in a thread."""
+    uncached = getattr(embedder, "uncached", None)
+    if uncached is None or len(uncached(texts)) < PARSER_AHEAD:
+        return
+    try:
+        from .shifts.parse import load_in_background
+    except ImportError:  # no parser installed: the analysis says so when it needs one
+        return
+    load_in_background()
 
 
 def _encode(embedder: Any, texts: list[str], step: Progress) -> np.ndarray:

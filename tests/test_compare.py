@@ -59,6 +59,11 @@ def test_alignment_frame_has_one_row_per_entry(pairs) -> None:
     frame = result.alignment_frame()
     assert len(frame) == len(result.alignment.entries)
     assert set(frame["kind"]) == {e.kind for e in result.alignment.entries}
+    linked = frame[frame["old"].ne("") & frame["new"].ne("")]
+    lonely = frame[frame["old"].eq("") | frame["new"].eq("")]
+    assert linked["confidence"].notna().any() and lonely["confidence"].isna().all()
+    assert lonely["related"].notna().sum() == sum(
+        1 for e in result.alignment.entries if e.related)  # the pointer, as in the JSON
 
 
 def test_parameters_report_the_calibrated_threshold(pairs) -> None:
