@@ -24,13 +24,17 @@ together. The self actor (the author) gets no actor headlines.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+try:  # difflib's own algorithm compiled: the same ratios (as align/scoring.py uses it)
+    from cydifflib import SequenceMatcher
+except ImportError:  # pragma: no cover - the pure-Python original gives identical results
+    from difflib import SequenceMatcher
 
 from ..model import Document
 from .changes import Change, Pair, actor_change, needed_g2, term_changes
@@ -274,12 +278,12 @@ class _Headings:
 
     def __init__(self, headings: list[str], bar: float = 0.75):
         self.bar = bar
-        self.matchers = [(h, difflib.SequenceMatcher(None, "", h)) for h in headings]
+        self.matchers = [(h, SequenceMatcher(None, "", h)) for h in headings]
 
     def has_counterpart(self, key: str) -> bool:
         return any(self._similar(key, heading, matcher) for heading, matcher in self.matchers)
 
-    def _similar(self, key: str, heading: str, matcher: difflib.SequenceMatcher) -> bool:
+    def _similar(self, key: str, heading: str, matcher: SequenceMatcher) -> bool:
         if key == heading:
             return True
         if 2.0 * min(len(key), len(heading)) < self.bar * (len(key) + len(heading)):

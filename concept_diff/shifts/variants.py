@@ -21,12 +21,10 @@ occurrences, the passages and the first sentence holding the term.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from os.path import commonprefix
 
 from ..english import zipf
@@ -234,7 +232,7 @@ class Spellings:
         self.repairs = repairs or {}
         self.cased = cased
         chunks: list[str] = []
-        bounds: list[int] = []
+        sentence_of: list[int] = []  # the sentence of each chunk
         self.sentence_at: list[int] = []  # offset where each sentence starts in ``text``
         self.sentences: list[SentenceRef] = []
         position = 0
@@ -243,20 +241,19 @@ class Spellings:
             self.sentence_at.append(position)
             self.sentences.append(sentence)
             words = self.words(sentence.text)
-            # where each word starts, and where the sentence's end marker does
-            bounds += accumulate(map(len, words), initial=position)
+            sentence_of += [len(self.sentences) - 1] * (len(words) + 1)
             chunks += words
             chunks.append("\x00")  # nothing matches across a sentence end
-            position = bounds[-1] + 1
-        self.text = "".join(chunks)  # the words run together; ``bounds`` where each starts
+            position += sum(map(len, words)) + 1
+        self.text = "".join(chunks)  # the words run together, a sentence end as "\x00"
         self.vocabulary = Counter(chunks)
         self.vocabulary.pop("\x00", None)
         self._by_start: dict[str, list[str]] | None = None
         self._found: dict[str, Found] = {}
         if "" in self.vocabulary:  # an empty chunk joins nothing
             kept = [i for i, chunk in enumerate(chunks) if chunk]
-            chunks, bounds = [chunks[i] for i in kept], [bounds[i] for i in kept]
-        self._chunks, self._at = chunks, bounds
+            chunks, sentence_of = [chunks[i] for i in kept], [sentence_of[i] for i in kept]
+        self._chunks, self._sentence_of = chunks, sentence_of
         self._first: dict[str, list[int]] | None = None  # built on the first count
         self._longest = 0  # the longest word's length
         self._next: dict[str, dict[str, list[int]]] = {}
@@ -319,8 +316,8 @@ class Spellings:
         key = self.key(term)
         if not key:
             return Found(0, frozenset(), [], [])
-        hits = [self._at[i] for i in self._matches(key)]
-        where = sorted({bisect_right(self.sentence_at, h) - 1 for h in hits})
+        hits = self._matches(key)
+        where = sorted({self._sentence_of[i] for i in hits})
         refs = [self.sentences[i] for i in where]
         return Found(len(hits), frozenset(r.passage for r in refs), refs, where)
 
