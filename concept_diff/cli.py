@@ -6,6 +6,8 @@ imported inside the command that needs it, never at the top of this file.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +15,11 @@ from typing import Annotated
 import typer
 
 from .errors import ConceptDiffError
+
+# At exit the interpreter tears the heap down with collector passes over every object left
+# (pandas, the caches of a comparison): ~0.2 s of a warm compare's 2 s on 2 cores. Frozen,
+# they are freed by reference count alone; atexit handlers and files are not affected.
+atexit.register(gc.freeze)
 
 app = typer.Typer(
     name="concept-diff",
