@@ -151,11 +151,13 @@ def main() -> None:
         for _ in range(args.repeat):  # interleaved, so load on the box hits both alike
             for label, source in sources.items():
                 runs[label].append(run_worker(source, folder / "out", formats, [0]))
-        print(f"warm compare NSS 2010 → 2015 (--format {','.join(formats)}), median of "
+        what = f"--format {','.join(formats)}" if formats else "no reports"
+        print(f"warm compare NSS 2010 → 2015 ({what}), median of "
               f"{args.repeat} fresh processes, seconds; 'wall' is the whole process as a user "
               "waits for it. The box is shared, so wall time is noisy; CPU time (user + "
               "system, all threads) is steadier")
-        names = [p for p in PHASES if p in runs["current"][0]] + ["wall"]
+        names = [p for p in PHASES if p in runs["current"][0] and (formats or p != "charts")]
+        names.append("wall")
         for kind, prefix in (("wall time", ""), ("CPU time", "cpu ")):
             print(f"  {kind:<22}" + "".join(f"{name:>9}" for name in names))
             for label, found in runs.items():
