@@ -80,7 +80,7 @@ def _cased_parts(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 15)
 def _lower_parts(text: str) -> tuple[str, ...]:
-    return tuple(p.lower() for p in _cased_parts(text))
+    return tuple(map(str.lower, _cased_parts(text)))
 
 
 _PIPE_WORD = re.compile(r"[^\W\d_]*(?:\|+[^\W\d_]*)+")
