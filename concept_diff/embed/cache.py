@@ -60,7 +60,32 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-class CachedEmbedder:
+class ShardMemory:
+    """What a cache of shard files keeps in memory: which shard holds each key, how many rows
+    each shard has, and the shards read lately (least recently used first). The parse cache
+    (shifts/parse.py) keeps the same."""
+
+    def __init__(self) -> None:
+        self._where: dict[Any, Path] | None = None  # key → shard holding it (None: not read)
+        self._rows: dict[Path, int] = {}  # shard → number of rows in it
+        self._loaded: OrderedDict[Path, Any] = OrderedDict()
+
+    def _keep_within(self, newest: Path, budget: int, size: Callable[[Any], int]) -> None:
+        """Drop the least recently read shards but ``newest`` until ``budget`` holds them."""
+        for other in reversed(list(self._loaded)):
+            budget -= size(self._loaded[other])
+            if budget < 0 and other != newest:
+                del self._loaded[other]
+
+    def _forget(self, path: Path) -> None:
+        self._rows.pop(path, None)
+        self._loaded.pop(path, None)
+        if self._where is not None:
+            for key in [k for k, p in self._where.items() if p == path]:
+                del self._where[key]
+
+
+class CachedEmbedder(ShardMemory):
     """Wraps any Embedder; same protocol; embeds only texts it has never seen.
 
     Memory stays bounded however large the cache grows: on first use only the text digests of
@@ -78,9 +103,7 @@ class CachedEmbedder:
         digest = hashlib.sha256(self.identity.encode()).hexdigest()[:16]
         self.folder = default_cache_dir(cache_dir) / "embeddings" / f"{slug}-{digest}"
         self.stats = CacheStats()
-        self._where: dict[bytes, Path] | None = None  # text digest → shard holding its vector
-        self._rows: dict[Path, int] = {}  # shard → number of texts in it
-        self._loaded: OrderedDict[Path, tuple[dict[bytes, int], np.ndarray]] = OrderedDict()
+        super().__init__()  # _where: text digest → shard; _loaded: (row of digest, vectors)
 
     def __getattr__(self, attr: str) -> Any:  # e.g. .device, .batch_size of the backend
         if attr == "backend":
@@ -227,11 +250,7 @@ class CachedEmbedder:
         hashes, vectors = loaded
         entry = ({bytes(h): row for row, h in enumerate(hashes)}, vectors)
         self._loaded[path] = entry
-        budget = MAX_LOADED_BYTES
-        for other in reversed(list(self._loaded)):  # keep the newest shards within budget
-            budget -= self._loaded[other][1].nbytes
-            if budget < 0 and other != path:
-                del self._loaded[other]
+        self._keep_within(path, MAX_LOADED_BYTES, lambda loaded: loaded[1].nbytes)
         return entry
 
     def _valid_header(self, hashes: np.ndarray, identity: np.ndarray) -> bool:
@@ -253,13 +272,6 @@ class CachedEmbedder:
             path.unlink()
         except OSError:
             pass
-
-    def _forget(self, path: Path) -> None:
-        self._rows.pop(path, None)
-        self._loaded.pop(path, None)
-        if self._where is not None:
-            for key in [k for k, p in self._where.items() if p == path]:
-                del self._where[key]
 
     def _write_shard(self, keys: list[bytes], vectors: np.ndarray) -> Path | None:
         order = sorted(range(len(keys)), key=keys.__getitem__)
