@@ -252,10 +252,12 @@ def _execute(plan, output, series_name, settings, result, model, device, cache_d
 
     if plan.pairs:
         embedder = _embedder(model, device, cache_dir)
-        _embed_stream([by_key[k] for k in _keys_of(plan.pairs)], embedder, say)
+        _embed_stream([by_key[k] for k in _keys_of(plan.pairs)], embedder, say, cache_dir)
+        window = _DocumentWindow(cache_dir)
         for old_key, new_key in plan.pairs:
             say(f"comparing {old_key} → {new_key}")
-            files = _run_pair(by_key[old_key], by_key[new_key], output, embedder, settings)
+            docs = window.pair(by_key[old_key], by_key[new_key])
+            files = _run_pair(docs, pair_name(old_key, new_key), output, embedder, settings)
             result.written += [output / name for name in files]
             state["pairs"][pair_name(old_key, new_key)] = {
                 "old": old_key,
@@ -304,7 +306,7 @@ def _keys_of(pairs: list[tuple[str, str]]) -> list[str]:
 STREAM_CHUNK = 1024  # texts per shard while streaming: what a killed run keeps, at most lost
 
 
-def _embed_stream(versions: list[Version], embedder, say) -> None:
+def _embed_stream(versions: list[Version], embedder, say, cache_dir=None) -> None:
     """Embed every version's passages and sentences in one stream, before any pair runs.
 
     The model loads in a thread while the documents load and segment; only the texts not yet
@@ -316,16 +318,17 @@ def _embed_stream(versions: list[Version], embedder, say) -> None:
     if prefetch is None or uncached is None:  # an uncached embedder: each pair embeds its own
         return
     from ..align import sentence_texts
+    from ..comparison import _parser_ahead
     from ..embed import warm_up_in_background
-    from ..loaders import load_document
 
     model_ready = warm_up_in_background(embedder)
     texts: dict[str, None] = {}  # only the texts the cache lacks
     for version in versions:
-        doc = load_document(version.path, title=version.title or None, date=version.date)
+        doc = _load(version, cache_dir)
         texts.update(dict.fromkeys(uncached([p.text for p in doc.passages]
                                             + sentence_texts(doc))))
     model_ready()
+    _parser_ahead(embedder, list(texts))  # the pairs will parse: load spaCy while texts embed
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -343,16 +346,36 @@ def _embedder(model, device, cache_dir):
     return get_embedder(model, device=device, cache_dir=cache_dir)
 
 
-def _run_pair(old: Version, new: Version, output: Path, embedder, settings) -> dict[str, str]:
-    """Compare one pair and write its reports; returns {file name: sha256} of what was written."""
-    from ..comparison import compare
+def _load(version: Version, cache_dir):
     from ..loaders import load_document
+
+    return load_document(version.path, title=version.title or None, date=version.date,
+                         cache_dir=cache_dir)
+
+
+class _DocumentWindow:
+    """The documents of the pair being compared, nothing older: consecutive pairs share a
+    version, so the newer document of one pair, kept, is the older of the next."""
+
+    def __init__(self, cache_dir):
+        self.cache_dir = cache_dir
+        self.held: dict[str, Any] = {}
+
+    def pair(self, old: Version, new: Version) -> tuple[Any, Any]:
+        docs = tuple(self.held[v.key] if v.key in self.held else _load(v, self.cache_dir)
+                     for v in (old, new))
+        self.held = {new.key: docs[1]}  # the older document leaves the window
+        return docs
+
+
+def _run_pair(docs, name: str, output: Path, embedder, settings) -> dict[str, str]:
+    """Compare one pair of loaded documents and write its reports as ``name``.*; returns
+    {file name: sha256} of what was written."""
+    from ..comparison import compare
     from ..report import write_reports
 
-    old_doc = load_document(old.path, title=old.title or None, date=old.date)
-    new_doc = load_document(new.path, title=new.title or None, date=new.date)
-    contract = compare(old_doc, new_doc, embedder=embedder).to_dict()
-    base = output / pair_name(old.key, new.key)
+    contract = compare(*docs, embedder=embedder).to_dict()
+    base = output / name
     formats = sorted(set(settings["formats"]) | {"json"})  # the series report reads the JSON
     written = write_reports(contract, base.with_suffix(".md"), formats)
     return {str(p.relative_to(output)): sha256_file(p) for p in sorted(written)}
