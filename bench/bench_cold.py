@@ -13,12 +13,14 @@ of them alike:
 - ``backend``: our backend's ``encode(texts)`` alone (length-sorted batches, long texts chunked),
   with no cache, no documents, no alignment: the floor as this package pays it.
 - ``cold``: ``concept-diff compare 2010 2015 --backend B --quiet`` with an empty cache folder
-  (no documents, no vectors), so it loads, cleans, segments, embeds, aligns and analyses.
+  (no documents, no vectors, no parses; $CONCEPT_DIFF_CACHE names it too), so it loads, cleans,
+  segments, embeds, aligns and analyses.
 
 "Cold" keeps the ONNX export, which is made once per machine (on first use, ~15 s with torch),
 like installing a package: it is prepared before the timings, in a folder of its own, and
 linked into each fresh cache. Wall times include interpreter start. Peak RSS is the child's
-maxrss. The shared 2-core machine is noisy: medians of the repeats are printed with all runs.
+own high-water mark (VmHWM), not the rusage maxrss, which starts at the parent's RSS. The
+shared 2-core machine is noisy: medians of the repeats are printed with all runs.
 """
 
 from __future__ import annotations
@@ -96,11 +98,35 @@ def floor_worker(backend: str, texts_file: str, export_cache: str, mode: str) ->
     print(json.dumps({"load": loaded - start, "encode": done - loaded}))
 
 
+# Runs the child's real command line and, at exit, writes its own peak RSS (VmHWM, kB). The
+# rusage of wait4 will not do: Linux starts a child's maxrss at the RSS of the parent it was
+# forked from, so a bench holding 800 MiB would report at least 800 MiB for every child.
+_PEAK_WRAPPER = """
+import atexit, runpy, sys
+def _peak(path=sys.argv[1]):
+    with open('/proc/self/status') as status:
+        kb = next(line.split()[1] for line in status if line.startswith('VmHWM:'))
+    with open(path, 'w') as out:
+        out.write(kb)
+atexit.register(_peak)
+rest = sys.argv[2:]
+if rest[0] == '-m':
+    sys.argv = rest[1:]
+    runpy.run_module(rest[1], run_name='__main__', alter_sys=True)
+else:
+    sys.argv = rest
+    runpy.run_path(rest[0], run_name='__main__')
+"""
+
+
 def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (MiB, the child's own maxrss) and stdout of one fresh process."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Wall seconds, peak RSS (MiB, the child's own high-water mark) and stdout of one fresh
+    Python process (``argv[0]`` the interpreter)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as peak:
+        wrapped = [argv[0], "-c", _PEAK_WRAPPER, peak.name, *argv[1:]]
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(wrapped, env=env, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -108,7 +134,8 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
         err.seek(0)
         if proc.returncode:
             raise SystemExit(f"{' '.join(argv)} failed:\n{err.read()[-2000:]}")
-        return wall, usage.ru_maxrss // 1024, out.read()
+        kb = peak.read().strip()
+        return wall, (int(kb) if kb else usage.ru_maxrss) // 1024, out.read()
 
 
 def prepare_export(backend: str, export_cache: Path) -> None:
@@ -168,7 +195,9 @@ def run(backends: list[str], repeats: int, threads: int, scratch: Path) -> None:
                 wall, rss, out = run_child(argv, env)
                 results.setdefault((backend, mode), []).append((wall, rss, json.loads(out)))
             cache = fresh_cache(export_cache, scratch)
-            wall, rss, _ = run_child(cli + ["--backend", backend, "--cache-dir", str(cache)], env)
+            # $CONCEPT_DIFF_CACHE too: no part of the run (documents, parses) reads a warm cache
+            wall, rss, _ = run_child(cli + ["--backend", backend, "--cache-dir", str(cache)],
+                                     dict(env, CONCEPT_DIFF_CACHE=str(cache)))
             results.setdefault((backend, "cold"), []).append((wall, rss, {}))
             shutil.rmtree(cache, ignore_errors=True)
     report(backends, results, len(texts))

@@ -1,7 +1,8 @@
 """A synthetic series of N documents through `concept-diff timeline`, cold: time and peak memory.
 
     CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_series.py \
-        [--sizes 10,35,70] [--backend onnx-int8] [--threads 2] [--repeats 1]
+        [--sizes 10,35,70] [--backend onnx-int8] [--threads 2] [--repeats 1] \
+        [--trees .,/tmp/wt-baseline]
 
 The documents are cut and perturbed from the real NSS texts (2002-2015) in a temporary folder
 and never written anywhere else: document k is a window of WINDOW paragraphs that drifts
@@ -9,9 +10,13 @@ through the corpus (consecutive versions share most paragraphs, as editions of a
 with some paragraphs edited, one dropped and one inserted, all chosen by k (deterministic).
 Each size runs in a fresh process (``python -m concept_diff timeline DIR -o OUT``) with an empty
 cache folder (only the ONNX export, made once per machine, is linked in), OMP/ORT limited to
-``--threads``. Printed: wall time, the child's peak RSS, texts embedded, and time per document.
-Memory should stay flat in N: vectors stream to the cache on disk, pairs read back only theirs.
-The shared 2-core machine is noisy; with --repeats > 1 medians are printed with all runs.
+``--threads``; $CONCEPT_DIFF_CACHE points at the same empty folder, so nothing (documents,
+parses) comes from or goes to another cache. Printed: wall time, the child's own peak RSS
+(VmHWM), texts embedded, and time per document. Memory should stay flat in N: vectors stream to
+the cache on disk, pairs read back only theirs, parses are read by shard, and only the pair
+being compared is held. ``--trees`` runs each size with each source tree in turn (e.g. this
+checkout and a ``git worktree`` of an older commit), so a change is measured beside its baseline
+in the same run. The shared 2-core machine is noisy; with --repeats > 1 medians are printed.
 """
 
 from __future__ import annotations
@@ -73,6 +78,26 @@ def write_series(folder: Path, count: int, paragraphs: list[str]) -> None:
                                                                    encoding="utf-8")
 
 
+def run_size(series: Path, tree: str, args, env: dict[str, str], export_cache: Path,
+             scratch: Path) -> tuple[float, int, int, int]:
+    """One cold timeline of ``series`` with the code of ``tree``: wall, peak RSS, pairs, texts."""
+    cache = fresh_cache(export_cache, scratch)
+    out = scratch / "reports"
+    argv = [sys.executable, "-m", "concept_diff", "timeline", str(series), "-o", str(out),
+            "--backend", args.backend, "--cache-dir", str(cache), "--format", args.formats,
+            "--quiet"]
+    child_env = dict(env, CONCEPT_DIFF_CACHE=str(cache), PYTHONPATH=tree)
+    try:
+        wall, rss, _ = run_child(argv, child_env)
+        state = json.loads((out / ".concept-diff" / "state.json").read_text())
+        embedded = sum(np.load(p)["hashes"].shape[0]
+                       for p in (cache / "embeddings").rglob("*.npz"))
+        return wall, rss, len(state["pairs"]), embedded
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,35,70")
@@ -80,8 +105,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--formats", default="md,html,json")
+    parser.add_argument("--trees", default=str(ROOT),
+                        help="comma-separated source trees to run (PYTHONPATH of the child)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    trees = [str(Path(t).resolve()) for t in args.trees.split(",")]
     scratch = Path(tempfile.mkdtemp(prefix="bench-series-"))
     try:
         paragraphs = corpus_paragraphs()
@@ -91,31 +119,25 @@ def main() -> None:
                    MKL_NUM_THREADS=str(args.threads), TOKENIZERS_PARALLELISM="false")
         print(f"synthetic series from {len(paragraphs)} NSS paragraphs, window {WINDOW}, "
               f"backend {args.backend}, {args.threads} threads, cold cache each run")
-        rows = {}
+        rows: dict[tuple[str, int], list] = {}
         for _ in range(args.repeats):
             for count in sizes:
                 series = scratch / f"series-{count}"
                 if not series.exists():
                     write_series(series, count, paragraphs)
-                cache = fresh_cache(export_cache, scratch)
-                out = scratch / f"reports-{count}"
-                argv = [sys.executable, "-m", "concept_diff", "timeline", str(series), "-o",
-                        str(out), "--backend", args.backend, "--cache-dir", str(cache),
-                        "--format", args.formats, "--quiet"]
-                wall, rss, _ = run_child(argv, env)
-                state = json.loads((out / ".concept-diff" / "state.json").read_text())
-                embedded = sum(np.load(p)["hashes"].shape[0]
-                               for p in (cache / "embeddings").rglob("*.npz"))
-                rows.setdefault(count, []).append((wall, rss, len(state["pairs"]), embedded))
-                shutil.rmtree(cache, ignore_errors=True)
-                shutil.rmtree(out, ignore_errors=True)
-        for count in sizes:
-            runs = rows[count]
-            wall = statistics.median(r[0] for r in runs)
-            rss = statistics.median(r[1] for r in runs)
-            print(f"  {count:3d} documents ({runs[0][2]} pairs, {runs[0][3]:,} texts embedded): "
-                  f"{wall:7.1f} s  ({wall / count:5.2f} s/document)  peak RSS {rss:5.0f} MiB  "
-                  f"{[round(r[0], 1) for r in runs]}")
+                for tree in trees:
+                    rows.setdefault((tree, count), []).append(
+                        run_size(series, tree, args, env, export_cache, scratch))
+        for tree in trees:
+            if len(trees) > 1:
+                print(tree)
+            for count in sizes:
+                runs = rows[(tree, count)]
+                wall = statistics.median(r[0] for r in runs)
+                rss = statistics.median(r[1] for r in runs)
+                print(f"  {count:3d} documents ({runs[0][2]} pairs, {runs[0][3]:,} texts embedded):"
+                      f" {wall:7.1f} s  ({wall / count:5.2f} s/document)  peak RSS {rss:5.0f} MiB"
+                      f"  {[round(r[0], 1) for r in runs]}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
