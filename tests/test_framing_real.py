@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from concept_diff.shifts.framing import load_framing
@@ -35,8 +36,9 @@ def _framed(folder: str):
     embedder = get_embedder("lexical")  # the parse variant: no torch needed
     texts = [(m.text, m.spans) for m in every]
     groups = [(m.version, m.actor) for m in every]
-    _, probs, _ = frame_mentions(texts, spec, embedder, groups=groups)
-    data = mention_data(texts, spec, embedder, groups=groups)
+    actors = [m.actor for m in every]
+    _, probs, _ = frame_mentions(texts, spec, embedder, groups=groups, actors=actors)
+    data = mention_data(texts, spec, embedder, groups=groups, actors=actors)
     labels = [spec.keys[int(i)] for i in probs.argmax(axis=1)]
     return items, every, data.roles, labels
 
@@ -164,3 +166,56 @@ def test_each_actor_of_a_sentence_gets_its_own_framing(nss_dir):
     assert found["Iran"] == ("against", "threat")
     assert found["Russia"] == ("with", "partner")
     assert found["European Union"] == ("with", "partner")
+
+
+def test_kind_of_actor_comes_from_generic_data_only():
+    from concept_diff.shifts.gazetteer import actor_kind
+
+    assert actor_kind("Russia") == "country"
+    assert actor_kind("Middle East") == "region"
+    assert actor_kind("ISIL") == "acronym"  # found in the text, written in capitals
+    assert actor_kind("Halvani Federation") == "name"  # a name no gazetteer knows
+
+
+def test_shipped_full_model_reads_the_masked_sentence_vector(nss_dir):
+    # The full variant's features end with one column per dimension of the bundled
+    # embedder's vector of the masked sentence; on real labelled sentences its matrix has
+    # those columns filled (unit vectors), and the parse variant has none of them.
+    from concept_diff.embed import get_embedder
+    from concept_diff.shifts.framing_model import (
+        design_matrix,
+        frame_mentions,
+        load_model,
+        mention_data,
+    )
+
+    model = load_model()
+    full, parse = model["full"]["features"], model["parse"]["features"]
+    dims = [f for f in full if f.startswith("emb:")]
+    assert dims == [f"emb:{i}" for i in range(len(dims))] and len(dims) >= 100
+    assert not any(f.startswith(("emb:", "sent:")) for f in parse)
+    assert any(f.startswith("kind=") for f in parse)
+    items, _ = _resolved(str(nss_dir))
+    sample = [(i.mention.text, i.mention.spans) for i in items[:20]]
+    embedder = get_embedder()
+    if embedder.name != model["embedder"]:
+        pytest.skip(f"the bundled embedder {model['embedder']} is not the default here")
+    data = mention_data(sample, load_framing(), embedder,
+                        actors=[i.mention.actor for i in items[:20]])
+    matrix = design_matrix(data, tuple(full))
+    block = matrix[:, len(full) - len(dims):]
+    assert block.shape == (20, len(dims))
+    assert abs(float((block**2).sum(axis=1).mean()) - 1.0) < 1e-4
+    # every scale is positive as shipped (a near-constant vector dimension once rounded to 0
+    # and turned every probability into NaN)
+    assert min(model["full"]["scale"]) > 0 and min(model["parse"]["scale"]) > 0
+    _, probs, _ = frame_mentions(sample, load_framing(), embedder,
+                                 actors=[i.mention.actor for i in items[:20]])
+    assert np.isfinite(probs).all() and np.allclose(probs.sum(axis=1), 1.0)
+
+
+@lru_cache(maxsize=1)
+def _resolved(folder: str):
+    from concept_diff.shifts.labelled import resolve
+
+    return resolve(DATA / "items.tsv", Path(folder))

@@ -36,8 +36,9 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
             "**Framing.** Each sentence naming an actor is labelled partner, competitor, "
             "threat, concern or neutral by a logistic model that reads the actor's role in "
             "the clause governing the mention (a spaCy dependency parse: worked with, "
-            "targeted, threatening, a place), cue words and similarity to prototype "
-            "statements; an actor the clause deters, contains, sanctions or defends against "
+            "targeted, threatening, a place), the kind of actor (country, organisation, "
+            "region, other name), cue words, similarity to prototype statements and the "
+            "embedding of the sentence with the actor masked; an actor the clause deters, contains, sanctions or defends against "
             f"is never labelled partner.{_variant(framing)}{measured} Per-sentence labels are proposals: check "
             "them with `--mentions` and correct them with `--framing-labels`."
         )
@@ -69,7 +70,8 @@ def _variant(framing: Mapping[str, Any]) -> str:
     if framing.get("variant") != "parse":
         return ""
     return (" With this embedder the model's parse-only variant runs (no similarity to "
-            "prototype statements); the figures below are that variant's.")
+            "prototype statements or sentence embedding); the figures below are that "
+            "variant's.")
 
 
 def _pct(value: Any, digits: int = 0) -> str:

@@ -213,7 +213,8 @@ class LinearModel:
 
 
 def _floats(values) -> list[float]:
-    return [round(float(v), 7) for v in values]
+    """Eight significant digits (a fixed number of decimals would round a small scale to 0)."""
+    return [float(f"{float(v):.8g}") for v in values]
 
 
 def design_matrix(data: MentionData, features: tuple[str, ...]) -> np.ndarray:
