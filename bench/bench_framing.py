@@ -129,19 +129,22 @@ def column_weights(features: tuple[str, ...]) -> np.ndarray:
     return np.array([EMB_WEIGHT if f.startswith("emb:") else 1.0 for f in features])
 
 
-def predict(fitted, x: np.ndarray, keys: list[str], roles=None) -> list[str]:
-    """Labels as the shipped model gives them: probabilities, then the never-partner guard
-    for targeted roles (framing_model.never_partner)."""
+def probabilities(fitted, x: np.ndarray, keys: list[str], roles=None) -> np.ndarray:
+    """Probabilities as the shipped model gives them: the logistic model's, then the
+    never-partner guard for targeted roles (framing_model.never_partner)."""
     from concept_diff.shifts.framing_model import never_partner
 
     model, mean, scale = fitted
     if not len(x):
-        return []
+        return np.zeros((0, len(keys)))
     probs = model.predict_proba((x - mean) / scale)
     order = [list(model.classes_).index(k) for k in keys]
-    probs = never_partner(probs[:, order], list(roles) if roles is not None else [""] * len(x),
-                          keys)
-    return [keys[i] for i in np.argmax(probs, axis=1)]
+    return never_partner(probs[:, order], list(roles) if roles is not None else [""] * len(x),
+                         keys)
+
+
+def predict(fitted, x: np.ndarray, keys: list[str], roles=None) -> list[str]:
+    return [keys[i] for i in np.argmax(probabilities(fitted, x, keys, roles), axis=1)]
 
 
 def choose_c(x, y, groups, keys, roles, colw=None) -> tuple:
@@ -176,18 +179,39 @@ def choose(x, y, groups, keys, roles, grid=PREVIOUS_GRID, colw=None) -> tuple:
     return best
 
 
-def held_out(x, y, groups, keys, roles, chooser=choose_c, colw=None) -> tuple[list[str], dict]:
+def held_out(x, y, groups, keys, roles, chooser=choose_c, colw=None, probs=None
+             ) -> tuple[list[str], dict]:
     """Predictions for every item from a model fitted without its document, its setting
-    chosen by leave-one-document-out inside the training documents."""
-    pred = np.empty(len(y), dtype=object)
+    chosen by leave-one-document-out inside the training documents (``probs``, an array of
+    one row per item, receives the probabilities)."""
+    probs = np.zeros((len(y), len(keys))) if probs is None else probs
     chosen = {}
     for g in sorted(set(groups)):
         train, test = groups != g, groups == g
         setting = chooser(x[train], y[train], groups[train], keys, roles[train], colw=colw)
         chosen[str(g)] = setting
-        pred[test] = predict(fit(x[train], y[train], *setting, colw), x[test], keys,
-                             roles[test])
-    return list(pred), chosen
+        probs[test] = probabilities(fit(x[train], y[train], *setting, colw), x[test], keys,
+                                    roles[test])
+    return [keys[i] for i in np.argmax(probs, axis=1)], chosen
+
+
+def calibration(gold, probs: np.ndarray, keys: list[str]) -> str:
+    """How honest held-out probabilities are: the mean probability of the label given beside
+    the share of those labels that are right, the expected calibration error over ten bins
+    of that probability, the log-loss, and each category's mean probability beside its share
+    of the gold labels."""
+    top = probs.max(axis=1)
+    right = np.array([keys[i] == g for i, g in zip(np.argmax(probs, axis=1), gold)])
+    bins = np.minimum((top * 10).astype(int), 9)
+    ece = sum(abs(top[bins == b].mean() - right[bins == b].mean()) * (bins == b).sum()
+              for b in range(10) if (bins == b).any()) / len(top)
+    column = [keys.index(g) for g in gold]
+    loss = -float(np.mean(np.log(probs[np.arange(len(gold)), column] + 1e-12)))
+    shares = ", ".join(f"{k} {probs[:, j].mean():.2f}/{sum(g == k for g in gold) / len(gold):.2f}"
+                       for j, k in enumerate(keys))
+    return (f"mean probability of the label given {top.mean():.3f}, share right "
+            f"{right.mean():.3f}; ECE {ece:.3f}; log-loss {loss:.3f}; mean probability / gold "
+            f"share: {shares}")
 
 
 # --- timing ----------------------------------------------------------------------------------
@@ -285,11 +309,12 @@ def main() -> None:
     }
     settings = {}
     roles = np.array([r.role for r in data.roles], dtype=object)
+    probs = {v: np.zeros((len(y), len(keys))) for v in ("previous", *variants)}
     predictions["previous"], settings["previous"] = held_out(
-        design_matrix(data, previous), y, groups, keys, roles, choose)
+        design_matrix(data, previous), y, groups, keys, roles, choose, probs=probs["previous"])
     for v in variants:
         predictions[v], settings[v] = held_out(matrices[v], y, groups, keys, roles, choose_c,
-                                               column_weights(variants[v]))
+                                               column_weights(variants[v]), probs[v])
     print(f"{len(items)} labelled mentions ({dict(sorted(Counter(batch).items()))} by batch, "
           f"{dict(sorted(Counter(groups).items()))} by document); "
           f"gold: {dict(sorted(Counter(y).items()))}")
@@ -302,6 +327,8 @@ def main() -> None:
     for v in ("previous", "full"):
         print(f"confusion ({v}, held-out; rows gold, columns predicted):")
         _confusion(list(y), predictions[v], keys)
+    for v, p in probs.items():
+        print(f"calibration ({v}, held-out): {calibration(list(y), p, keys)}")
     if args.fit:
         _fit_and_write(matrices, variants, y, groups, keys, embedder, report, args.labels, roles)
     if not args.no_timing:
