@@ -395,11 +395,15 @@ def _write_series(output: Path, series_name: str, versions: list[Version], state
 
 
 def _series_fields(path: Path, *, first: bool) -> dict[str, Any]:
-    """A pair contract without what the series report never reads: its alignment entries, and
-    the older version's passages past the first pair (each version's text is held once), so a
-    long series does not hold every pair's full contract in memory at once."""
+    """A pair contract without what the series report never reads: its alignment entries, term
+    table and actors' evidence quotes, and the older version's passages past the first pair
+    (each version's text is held once), so a long series does not hold every pair's full
+    contract in memory at once."""
     contract = json.loads(path.read_text(encoding="utf-8"))
-    contract.pop("alignment", None)
+    for unread in ("alignment", "terms"):
+        contract.pop(unread, None)
+    for actor in contract.get("actors", []):
+        actor.pop("evidence", None)
     if not first:
         contract["old"] = {k: v for k, v in contract["old"].items() if k != "passages"}
     return contract
