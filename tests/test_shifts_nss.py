@@ -54,7 +54,7 @@ def test_2010_freedom_falls_violent_extremism_and_climate_change_appear(pairs, n
     freedom = headline(shifts, "term_down", "freedom")
     assert freedom["rank"] <= 15 and "falls from 87 to 11" in freedom["summary"]
     extremism = [h for h in top if h["kind"] == "term_new" and "violent extrem" in h["subject"]]
-    assert extremism and "2006 never uses it" in extremism[0]["summary"]
+    assert extremism and "2006 never uses the phrase" in extremism[0]["summary"]
     climate = headline(shifts, "term_new", "climate change")
     assert climate["rank"] <= 15
     assert "climate change" in climate["evidence"][0]["quote"].lower()

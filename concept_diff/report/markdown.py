@@ -20,6 +20,9 @@ from .refs import Refs
 KIND_ORDER = ("unchanged", "edited", "rewritten", "moved", "split", "merged", "added", "removed")
 MAX_HEADLINES = 15  # a reader's first page; the JSON and CSV hold every one
 TABLE_ROWS = 15  # rows per terms table; the full lists are in the JSON and CSV
+FOLDED = ("Counts fold spellings, an acronym with its long form and a reversed pair (“A and B” "
+          "with “B and A”) into one row, as the headlines count them; a term found almost only "
+          "inside longer listed terms has no row of its own.")
 
 
 def to_markdown(contract: Mapping[str, Any], *, charts: Mapping[str, str] | None = None,
@@ -211,12 +214,13 @@ def _terms(refs: Refs, chart: str | None) -> list[str]:
         return lines + ["No term statistics.", ""]
     if chart:
         lines += [f"![Term rates per 10,000 words]({chart})", ""]
+    lines += [FOLDED, ""]
     new = sorted((t for t in terms if t.get("status") == "new"),
                  key=lambda t: (-(t.get("new_count") or 0), t["term"]))
     gone = sorted((t for t in terms if t.get("status") == "gone"),
                   key=lambda t: (-(t.get("old_count") or 0), t["term"]))
     strongest = sorted((t for t in terms if t.get("status") in ("up", "down")),
-                       key=lambda t: (-(t.get("keyness") or 0), t["term"]))
+                       key=lambda t: (-abs(t.get("keyness") or 0), t["term"]))
     for title, rows in (("New terms", new), ("Gone terms", gone), ("Strongest keyness", strongest)):
         lines += [f"### {title}", ""]
         lines += _terms_table(refs, rows[:TABLE_ROWS]) if rows else ["None.", ""]

@@ -14,6 +14,7 @@ from ..gcpause import collector_paused
 from ..model import Document
 from . import headlines as hl
 from .actors import Matcher, Mention, detect_actors, find_mentions, parse_actor_specs
+from .changes import fold_terms
 from .framing import (
     Framing,
     distribution,
@@ -119,7 +120,9 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
         records.sort(key=lambda r: (-(r["old_mentions"] + r["new_mentions"]), r["actor"]))
     for record in records:
         record["self"] = record["actor"] == self_actor
-    headlines, themes = _headlines(records, terms, old, new, spec, embedder)
+    pair = hl.pair_of(old, new)
+    headlines, themes = _headlines(records, terms, old, new, spec, embedder, pair)
+    terms = fold_terms(terms, pair)  # the tables count each term as its headline does
     return Shifts(terms=terms, actors=records, headlines=headlines, framing=spec, _mentions=frame,
                   framing_info=framed.info, themes=themes)
 
@@ -245,10 +248,10 @@ def _self_record(name: str, mentions: list[Mention], actor_list) -> dict:
     }
 
 
-def _headlines(records, terms, old: Document, new: Document, spec: Framing, embedder: Any
-               ) -> tuple[list[dict], list[dict]]:
+def _headlines(records, terms, old: Document, new: Document, spec: Framing, embedder: Any,
+               pair: Any = None) -> tuple[list[dict], list[dict]]:
     """The ranked headlines and the themes their candidates fall into."""
     labels = {c.key: c.label for c in spec.categories}
     framings = [hl.framing_candidate(r, old, new, labels) for r in records if not r["self"]]
-    found = hl.candidates(records, terms, old, new, [f for f in framings if f])
+    found = hl.candidates(records, terms, old, new, [f for f in framings if f], pair)
     return hl.rank(found), find_themes(found, old, new, embedder)

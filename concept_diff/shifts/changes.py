@@ -33,10 +33,17 @@ import pandas as pd
 
 from ..english import specificity
 from ..model import Document
-from .terms import g2, p_value
+from .terms import g2, p_value, status_of
 from .text import STOP_WORDS, SentenceRef, lemma, stem
 from .variants import CONNECTORS as _CONNECTORS
-from .variants import Found, Spellings, acronym_definitions, ocr_repairs, vocabulary
+from .variants import (
+    Found,
+    Spellings,
+    acronym_definitions,
+    ocr_repairs,
+    prefixed,
+    vocabulary,
+)
 
 RATE_FLOOR = 1.0  # per 10,000 words
 COUNT_MOVE = 1.6  # the count itself must move this much in the rate's direction...
@@ -73,6 +80,12 @@ class Change:
     forms: list[str] = field(default_factory=list)  # terms: the family's forms, main first
     note: str = ""  # terms: the long form of an acronym, or the acronym counted with it
     related: list[tuple[str, int]] = field(default_factory=list)  # other forms, other version
+    phrase: bool = False  # a phrase whose last word the version without it still writes
+    family_forms: set[str] = field(default_factory=set)  # related forms of the term's own word
+    # Prefixed forms ("nonproliferation" beside "proliferation"): (form, old, new) each, and
+    # the counts with them, where either version writes one.
+    compounds: list[tuple[str, int, int]] = field(default_factory=list)
+    with_compounds: tuple[int, int] | None = None
 
 
 class Pair:
@@ -229,8 +242,33 @@ def _family_change(members: list, pair: Pair, names: dict | None = None) -> Chan
         v = 0 if counts.old == 0 else 1
         related = {r for part in parts for r in pair.lower[v].related(part[0].lemma)}
         related |= {r for part in parts for r in _renamed(part[0].lemma, names or {}, pair, v)}
+        change.family_forms = {form for form, _ in related}  # the term's own, renamed or not
+        related |= {r for part in parts for r in pair.lower[v].compounds(part[0].lemma)}
+        long = note if note and not note.startswith("with ") else main
+        for phrase in {long, *(part[0].term for part in parts)}:
+            head = pair.lower[v].head(phrase)
+            if head:
+                related.add(head)
         change.related = sorted(related)
+        last = pair.run(long)
+        change.phrase = len(last) > 1 and pair.lower[v].vocabulary[last[-1]] > 0
+    else:
+        _add_compounds(change, [p[0].lemma for p in parts], pair)
     return change
+
+
+def _add_compounds(change: Change, lemmas: list[str], pair: Pair) -> None:
+    """The prefixed forms of a rising or falling word that either version writes, and the
+    counts with them (written as one word: a hyphenated form is in the word's own count)."""
+    words = sorted({w for lemma_ in lemmas for w in prefixed(pair.run(lemma_)[-1])}
+                   if all(" " not in lemma_ for lemma_ in lemmas) else set())
+    found = [(w, *(pair.lower[v].count(w).count for v in (0, 1))) for w in words]
+    found = [f for f in found if f[1] or f[2]]
+    if found:
+        change.compounds = found
+        change.with_compounds = tuple(
+            getattr(change.counts, side) + sum(pair.lower[v].joined(w) for w, *_ in found)
+            for v, side in ((0, "old"), (1, "new")))
 
 
 def _renamed(lemma_: str, names: dict, pair: Pair, version: int) -> list[tuple[str, int]]:
@@ -311,7 +349,9 @@ def _weigh_word_class(changes: list[Change], pair: Pair) -> None:
             change.score *= WORD_CLASS
 
 
-def _term_counts(row, pair: Pair):
+def _term_counts(row, pair: Pair, family: bool = True):
+    """(Counts, (label, note), story) of a term row with spellings, word order and acronym
+    folded; Counts is None where ``family`` and another form of a single word remains."""
     found = [pair.lower[v].count(row.lemma) for v in (0, 1)]
     story = {pair.run(row.lemma)}
     label = (row.term, "")
@@ -323,7 +363,7 @@ def _term_counts(row, pair: Pair):
         found = [_union(found[v], other[v]) for v in (0, 1)]
         story.add(pair.run(swapped))
     counts = [f.count for f in found]
-    if " " not in row.lemma:  # the family: "preemption" with "preempt", "preemptive"
+    if family and " " not in row.lemma:  # the family: "preemption" with "preempt", ...
         family = (int(row.old_family), int(row.new_family))
         for v in (0, 1):
             if counts[v] == 0 and family[v] > 0:
@@ -347,6 +387,109 @@ def _term_counts(row, pair: Pair):
         found[1].sentences[0] if found[1].sentences else None,
         (found[0].passages, found[1].passages),
     ), label, story
+
+
+# --- the term table, counted as the headlines count ----------------------------------------
+
+
+def fold_terms(terms: pd.DataFrame, pair: Pair, min_count: int = 2) -> pd.DataFrame:
+    """The term table (terms.term_table) with each changed term counted as its headline
+    counts it, so the tables and the headlines never disagree: spellings ("al-Qaida",
+    "al-Qa'ida"), word order ("friends and allies") and an acronym with its long form ("WMD",
+    "weapons of mass destruction") are one row, named by its forms, its counts, rates,
+    keyness and status recomputed from the folded counts. A term whose occurrences are almost
+    all inside longer terms of the table ("east" in "middle east" and "east asia") is left
+    out: it only repeats them. Rows with no change and nothing changed to fold with stay."""
+    repeated = repeated_subterms(terms)
+    short_of = {}
+    for short, _long, bare, whole, _words in pair.acronym_runs():
+        short_of.setdefault(whole, short)
+        short_of.setdefault((bare,), short)
+    groups: dict[str, list] = {}
+    for row in terms.itertuples(index=False):
+        if row.lemma not in repeated:
+            groups.setdefault(_table_key(row, pair, short_of), []).append(row)
+    rows: list[dict] = []
+    for members in groups.values():
+        if all(m.status == "same" for m in members):
+            rows += [m._asdict() for m in members]
+            continue
+        members.sort(key=lambda m: (-(m.old_count + m.new_count), m.term))
+        rows.append(_folded_row(members, pair))
+    frame = pd.DataFrame(rows, columns=terms.columns)
+    changed = frame.status.isna()
+    if changed.any():
+        _recount(frame, changed, pair.words, min_count)
+    frame["_abs"] = frame.keyness.abs()
+    frame = frame.sort_values(["_abs", "term"], ascending=[False, True], kind="mergesort")
+    return frame.drop(columns="_abs").reset_index(drop=True)
+
+
+def repeated_subterms(terms: pd.DataFrame, share: float = 0.9) -> set[str]:
+    """Lemmas of terms with ``share`` or more of their occurrences in each version inside
+    the table's terms one word longer (the word before it, or after it)."""
+    counts = dict(zip(terms.lemma, zip(terms.old_count, terms.new_count)))
+    held: dict[str, list[int]] = {}
+    for lemma_, (o, n) in counts.items():
+        words = lemma_.split(" ")
+        if len(words) < 2:
+            continue
+        for sub in (" ".join(words[1:]), " ".join(words[:-1])):
+            if sub in counts:
+                inside = held.setdefault(sub, [0, 0])
+                inside[0] += o
+                inside[1] += n
+    return {
+        sub for sub, (o, n) in held.items()
+        if sum(counts[sub]) and all(c == 0 or h >= share * c for c, h in zip(counts[sub], (o, n)))
+    }
+
+
+def _table_key(row, pair: Pair, short_of: dict) -> str:
+    """One key for the rows a headline counts as one term."""
+    run = pair.run(row.lemma)
+    short = short_of.get(run)
+    if short is not None:
+        return "acronym " + short
+    swapped = _swapped(row.lemma)
+    return min("".join(run), pair.key(swapped)) if swapped else "".join(run)
+
+
+def _folded_row(members: list, pair: Pair) -> dict:
+    """The row of a group of table rows (most frequent first), counted by _term_counts; its
+    statistics are left for _recount."""
+    main = members[0]
+    counts, (label, note), _ = _term_counts(main, pair, family=False)
+    name = f"{label} ({note})" if note else label
+    key = pair.key(main.lemma)
+    spelt = [m.term for m in members[1:] if pair.key(m.lemma) == key and m.term != label]
+    if spelt and not note:
+        name = " / ".join(dict.fromkeys([label, *spelt[:2]]))
+    row = main._asdict()
+    row.update(term=name, old_count=counts.old, new_count=counts.new, status=None,
+               old_passages=counts.old_passages, new_passages=counts.new_passages,
+               old_family=max(main.old_family, counts.old),
+               new_family=max(main.new_family, counts.new))
+    return row
+
+
+def _recount(frame: pd.DataFrame, rows: pd.Series, words: tuple[int, int], min_count: int
+             ) -> None:
+    """Rates, keyness, p-value, log ratio and status of the ``rows`` from their counts."""
+    old = frame.loc[rows, "old_count"].to_numpy(dtype=float)
+    new = frame.loc[rows, "new_count"].to_numpy(dtype=float)
+    wo, wn = max(words[0], 1), max(words[1], 1)
+    unsigned = g2(new, old, wn, wo)
+    sign = np.where(new / wn >= old / wo, 1.0, -1.0)
+    keyness = np.round(sign * unsigned, 4)
+    p = [p_value(v) for v in unsigned]
+    frame.loc[rows, "old_per_10k"] = np.round(old / wo * 10_000, 3)
+    frame.loc[rows, "new_per_10k"] = np.round(new / wn * 10_000, 3)
+    frame.loc[rows, "keyness"] = keyness
+    frame.loc[rows, "p_value"] = p
+    frame.loc[rows, "log_ratio"] = np.round(np.log2(((new + 0.5) / wn) / ((old + 0.5) / wo)), 4)
+    frame.loc[rows, "status"] = [status_of(int(o), int(n), k, q, min_count)
+                                 for o, n, k, q in zip(old, new, keyness, p)]
 
 
 def _swapped(lemma_: str) -> str | None:

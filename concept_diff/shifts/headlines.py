@@ -195,14 +195,37 @@ def _unique(evidence: list[dict]) -> list[dict]:
 
 _TERM_TEXT = {
     "new": "{t} appears in {new} ({n} times in {pn} passages, {rn:.1f} per 10,000 words); "
-    "{old} never uses it, in any spelling or form.",
+    "{old} never uses {absent}.",
     "gone": "{t} disappears: {o} times in {old} ({po} passages, {ro:.1f} per 10,000 words), "
-    "none in {new} in any spelling or form.",
+    "none in {new}{absent}.",
     "up": "{t} rises from {o} to {n} times ({ro:.1f} → {rn:.1f} per 10,000 words) "
-    "between {old} and {new}.",
+    "between {old} and {new}{also}.",
     "down": "{t} falls from {o} to {n} times ({ro:.1f} → {rn:.1f} per 10,000 words) "
-    "between {old} and {new}.",
+    "between {old} and {new}{also}.",
 }
+
+
+def _absent(change: Change, status: str) -> str:
+    """What the version without the term writes: nothing like it ("in any spelling or
+    form"), other forms (listed: "only" where all are the term's own word or its renaming),
+    or the phrase's last word but not the phrase."""
+    if change.related:  # another form is there: say so, claim no absence of it
+        forms = ", ".join(f"“{form}” ({_count(n, 'time')})" for form, n in change.related[:3])
+        only = "only " if all(f in change.family_forms for f, _ in change.related[:3]) else ""
+        return f"{'it' if status == 'new' else ''}; it writes {only}{forms}"
+    if change.phrase:
+        return "the phrase" if status == "new" else " as a phrase"
+    return "it, in any spelling or form" if status == "new" else " in any spelling or form"
+
+
+def _also(change: Change, words: tuple[int, int]) -> str:
+    """The counts with the word's prefixed forms, where either version writes one."""
+    if not change.with_compounds:
+        return ""
+    o, n = change.with_compounds
+    forms = " and ".join(f"“{form}”" for form, *_ in change.compounds[:3])
+    return (f"; with {forms}, from {o} to {n} ({1e4 * o / words[0]:.1f} → "
+            f"{1e4 * n / words[1]:.1f} per 10,000 words)")
 
 
 def term_candidate(change: Change, old: Document, new: Document,
@@ -214,13 +237,9 @@ def term_candidate(change: Change, old: Document, new: Document,
     if change.note:
         shown += f" ({change.note})"
     text = _TERM_TEXT[status]
-    if change.related:  # another form of the word is there: say so, claim no absence of it
-        forms = ", ".join(f"“{form}” ({_count(n, 'time')})" for form, n in change.related[:3])
-        text = text.replace(", in any spelling or form.", f"; it writes only {forms}.").replace(
-            " in any spelling or form.", f"; it writes only {forms}.")
     summary = text.format(
         t=shown, old=old.version, new=new.version, o=c.old, n=c.new, ro=ro, rn=rn,
-        po=c.old_passages, pn=c.new_passages,
+        po=c.old_passages, pn=c.new_passages, absent=_absent(change, status), also=_also(change, words),
     )
     ref, version = (c.first_new, "new") if status in ("new", "up") else (c.first_old, "old")
     evidence = [_quote(ref, version)] if ref else []
@@ -301,11 +320,16 @@ def headlines(records: list[dict], terms: pd.DataFrame, old: Document, new: Docu
     return rank(candidates(records, terms, old, new, framings))
 
 
+def pair_of(old: Document, new: Document) -> Pair:
+    """Both versions indexed for folded counts (shared by the headlines and the term table)."""
+    return Pair(old, new, (max(words_in(old), 1), max(words_in(new), 1)))
+
+
 def candidates(records: list[dict], terms: pd.DataFrame, old: Document, new: Document,
-               framings: list[Candidate]) -> list[Candidate]:
+               framings: list[Candidate], pair: Pair | None = None) -> list[Candidate]:
     """Every candidate headline of a pair (framing, actors, terms, sections), scored."""
-    words = (max(words_in(old), 1), max(words_in(new), 1))
-    pair = Pair(old, new, words)
+    pair = pair or pair_of(old, new)
+    words = pair.words
     pair.needed = needed_g2(list(terms.p_value) + [_actor_p(r, words) for r in records])
     by_name = {r["actor"]: r for r in records}
     found: list[Candidate] = []

@@ -124,7 +124,7 @@ def _family_counts(counts: Counter) -> Counter:
     return families
 
 
-def _status(old_count: int, new_count: int, keyness: float, p: float, min_count: int) -> str:
+def status_of(old_count: int, new_count: int, keyness: float, p: float, min_count: int) -> str:
     if old_count == 0 and new_count >= min_count:
         return "new"
     if new_count == 0 and old_count >= min_count:
@@ -178,7 +178,7 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
     for version, spread in zip(("old", "new"), counted.spread):
         frame[f"{version}_passages"] = [spread["~" + stem(k)] if " " not in k else spread[k] for k in keys]
     frame["status"] = [
-        _status(o, n, k, p, min_count)
+        status_of(o, n, k, p, min_count)
         for o, n, k, p in zip(frame.old_count, frame.new_count, frame.keyness, frame.p_value)
     ]
     frame["_abs"] = frame.keyness.abs()

@@ -47,6 +47,11 @@ _TENS_ORDINALS = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "six
 _DIGIT_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z0-9-]{1,8}s?)\)")
 CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al", "to"})
+# General English prefixes that make a word of another ("nonproliferation", "counterterrorism");
+# the last three also start many established words ("cooperation", "resources"), so a word
+# formed with them counts only where it is much rarer in English than its base.
+PREFIXES = ("non", "counter", "anti", "de", "re", "co")
+_LOOSE_PREFIXES = ("de", "re", "co")
 
 
 def _ordinal_words() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
@@ -291,6 +296,35 @@ class Spellings:
                 found.append((phrase, count))
         return found
 
+    def head(self, term: str) -> tuple[str, int] | None:
+        """The phrase of three words or more without its first word, where this text writes
+        it: "development banks" for "multilateral development banks"."""
+        words = term.split()
+        if len(words) < 3 or words[1].lower() in STOP_WORDS:
+            return None
+        phrase = " ".join(words[1:])
+        count = self.count(phrase).count
+        return (phrase, count) if count else None
+
+    def compounds(self, term: str) -> list[tuple[str, int]]:
+        """A single word with a general English prefix put on or taken off, as this text
+        writes it, with its counts (any spelling): "nonproliferation" and
+        "counterproliferation" for "proliferation", "proliferation" for "nonproliferation"."""
+        run = self.words(term)
+        if len(run) != 1:
+            return []
+        found = []
+        for word in prefixed(run[0]):
+            count = self.count(word).count
+            if count:
+                found.append((word, count))
+        return found
+
+    def joined(self, word: str) -> int:
+        """Occurrences of the word written as one word (not "non-proliferation", whose
+        "proliferation" the base word's count already holds)."""
+        return self.vocabulary[word]
+
     def _repaired(self, key: str, word: str) -> list[str]:
         """The word, or its repair (one word, or two where OCR ran them together), keeping
         the case of a run-together word's second half ("ofAmerica" → "of", "America")."""
@@ -374,6 +408,24 @@ def passage_units(passages: Iterable[dict]) -> list[SentenceRef]:
     """Passages of a JSON contract (``{id, text}``) as units for ``Spellings``."""
     return [SentenceRef(str(p.get("id", "")), 0, 0, len(p.get("text", "")), p.get("text", ""))
             for p in passages]
+
+
+def prefixed(word: str) -> list[str]:
+    """The word with each general prefix (PREFIXES) put on, or the one it starts with taken
+    off; the base has 6 letters at least, and a loose prefix's word is 1 zipf rarer."""
+    out = []
+    for prefix in PREFIXES:
+        if word.startswith(prefix) and _compound(prefix, word[len(prefix):]):
+            out.append(word[len(prefix):])
+        if _compound(prefix, word):
+            out.append(prefix + word)
+    return out
+
+
+def _compound(prefix: str, base: str) -> bool:
+    if len(base) < 6 or not base.isalpha():
+        return False
+    return prefix not in _LOOSE_PREFIXES or zipf(prefix + base) <= zipf(base) - 1
 
 
 def _same_family(a: str, b: str) -> bool:
