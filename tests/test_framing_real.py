@@ -219,3 +219,15 @@ def _resolved(folder: str):
     from concept_diff.shifts.labelled import resolve
 
     return resolve(DATA / "items.tsv", Path(folder))
+
+
+def test_a_first_name_and_the_full_name_are_one_actor(nss_files):
+    # The NSS texts write "Saddam Hussein" and "Saddam": one person, whose sentences are
+    # framed and counted together (they were two actors, each with a share of them).
+    from concept_diff import load
+    from concept_diff.shifts.actors import detect_actors
+
+    actors = detect_actors([load(path) for path in nss_files.values()])
+    names = {a.name: a for a in actors}
+    assert "Saddam" not in names
+    assert {"Saddam", "Saddam Hussein"} <= names["Saddam Hussein"].aliases

@@ -30,6 +30,7 @@ from ..model import Document
 from .gazetteer import Actor, blockers, known_actors
 from .names import (
     add_bare_heads,
+    merge_first_names,
     merge_spellings,
     merge_state_forms,
     name_actors,
@@ -140,7 +141,8 @@ def detect_actors(docs: list[Document], user: list[Actor] | None = None) -> list
     names = name_actors(info, taken)
     taken |= {alias for actor in names for alias in actor.aliases}
     singles = proper_name_actors(info, taken)
-    actors = _absorb_prefix_names(merge_spellings(merge_state_forms(actors + singles + names)))
+    actors = _absorb_prefix_names(
+        merge_first_names(merge_spellings(merge_state_forms(actors + singles + names))))
     add_bare_heads(actors, info)
     for spec in user or []:
         actors = merge_user_actor(actors, spec)

@@ -362,6 +362,26 @@ def merge_spellings(actors: list[Actor]) -> list[Actor]:
     return kept
 
 
+def merge_first_names(actors: list[Actor]) -> list[Actor]:
+    """A one-word name that opens exactly one two- or three-word personal name ("Saddam",
+    "Saddam Hussein") is that person: one actor, named by the full name. Only the first word:
+    a last word is as often a group's name ("Taliban" of "Pakistani Taliban")."""
+    longer: dict[str, list[Actor]] = defaultdict(list)
+    for actor in actors:
+        words = actor.name.split()
+        if (actor.kind == "name" and 2 <= len(words) <= 3 and not names_org(actor.name)
+                and all(capitalised(w) for w in words)):
+            longer[words[0]].append(actor)
+    kept = []
+    for actor in actors:
+        owners = longer.get(actor.name, []) if actor.kind == "name" else []
+        if " " not in actor.name and len(owners) == 1:
+            owners[0].aliases |= actor.aliases
+            continue
+        kept.append(actor)
+    return kept
+
+
 def add_bare_heads(actors: list[Actor], info: NameScan) -> None:
     """'the Alliance' names 'the Meridian Alliance' when no other name ends in 'Alliance'."""
     owner_of = {alias: actor for actor in actors for alias in actor.all_aliases()}
