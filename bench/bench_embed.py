@@ -109,6 +109,42 @@ def cache_rows(backend, texts: list[str], base: float | None) -> None:
 
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+FLOOR = "plain ST encode() (floor)"
+
+
+def variants(cache_dir: str) -> dict:
+    """Graphs beside the shipped backends, from the same export: the fp32 graph before fusion and
+    onnxruntime's dynamic int8 (MatMul only, per channel, feed-forward outputs fp32, one text a
+    call: the previous onnx-int8, whose per-batch activation scales made vectors batch-dependent).
+    """
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from concept_diff.embed.onnx_backend import OnnxEmbedder
+    from concept_diff.embed.onnx_export import FP32_FILE, INT8_FILE
+
+    int8 = get_embedder(backend="onnx-int8", device="cpu", cache_dir=cache_dir, use_cache=False)
+    int8.warm_up()
+    folder = int8.export_folder
+    dynamic = "model-int8-dynamic.onnx"
+    if not (folder / dynamic).is_file():
+        import onnx
+
+        nodes = onnx.load(str(folder / FP32_FILE), load_external_data=False).graph.node
+        kept = [n.name for n in nodes if n.op_type == "MatMul" and "attention" not in n.name
+                and n.name.endswith("/output/dense/MatMul")]
+        logging.getLogger().setLevel(logging.ERROR)
+        quantize_dynamic(str(folder / FP32_FILE), str(folder / dynamic), per_channel=True,
+                         weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                         nodes_to_exclude=kept)
+    assert (folder / INT8_FILE).is_file()
+    source = bundled_model_dir()
+    return {
+        "onnx fp32 unfused": OnnxEmbedder(source, cache_dir=cache_dir, graph=FP32_FILE),
+        "int8 dynamic, 1 text a call": OnnxEmbedder(source, quantized=True, cache_dir=cache_dir,
+                                                    graph=dynamic, batch_size=1),
+    }
 
 
 def bench_backends(texts: list[str], repeats: int) -> None:
@@ -118,22 +154,32 @@ def bench_backends(texts: list[str], repeats: int) -> None:
 
     with tempfile.TemporaryDirectory() as cache_dir:
         plain = SentenceTransformer(str(bundled_model_dir()), device="cpu")
-        runs = {"plain ST encode() (floor)": lambda: plain.encode(texts)}
-        for name in BACKENDS:
-            backend = get_embedder(backend=name, device="cpu", cache_dir=cache_dir,
-                                   use_cache=False)
+        runs = {FLOOR: lambda: plain.encode(texts)}
+        backends = {name: get_embedder(backend=name, device="cpu", cache_dir=cache_dir,
+                                       use_cache=False) for name in BACKENDS}
+        backends.update(variants(cache_dir))
+        for name, backend in backends.items():
             backend.encode(texts[:8])  # load (and export) outside the timings
             runs[name] = lambda b=backend: b.encode(texts)
+        plain.encode(texts[:8])
         seconds: dict[str, list[float]] = {label: [] for label in runs}
+        cpu: dict[str, list[float]] = {label: [] for label in runs}
         for _ in range(repeats):
             for label, run in runs.items():
+                start = time.process_time()
                 seconds[label].append(timed(run)[0])
+                cpu[label].append(time.process_time() - start)
     print(f"\nbackends on {len(texts)} texts (mean {np.mean([len(t.split()) for t in texts]):.0f}"
-          f" words), {repeats} interleaved repeats, medians [all runs]")
-    base = statistics.median(seconds["plain ST encode() (floor)"])
+          f" words), {repeats} interleaved repeats, medians [all runs]; load average "
+          f"{os.getloadavg()[0]:.1f} at the end. CPU s: this process's CPU time (less hit by other"
+          " processes than wall time)")
+    base = statistics.median(seconds[FLOOR])
+    cpu_base = statistics.median(cpu[FLOOR])
     for label, values in seconds.items():
         median = statistics.median(values)
-        print(row(label, median, len(texts), base) + f"  {[round(v, 1) for v in values]}")
+        cpu_median = statistics.median(cpu[label])
+        print(row(label, median, len(texts), base) + f"  {[round(v, 1) for v in values]}"
+              f"  CPU {len(texts) / cpu_median:6.1f}/s {cpu_base / cpu_median:5.2f}x")
 
 
 def quality(sample: list[str]) -> None:
@@ -172,11 +218,15 @@ def quality(sample: list[str]) -> None:
             reference.setdefault("vectors", vectors)
             ref = reference["vectors"]
             drift = np.abs(vectors @ vectors.T - ref @ ref.T).mean()
+            cosines = np.sum(vectors * ref, axis=1)
+            alone = np.stack([embedder.encode([sample[i]])[0] for i in range(0, len(sample), 9)])
+            batch_gap = np.abs(alone - vectors[::9]).max()
             print(f"  {name:<10} synthetic macro-F1 {np.mean(list(per_kind.values())):.3f} "
                   f"{per_kind}")
-            print(f"  {'':<10} Meridian strict F1 {_f1(gold):.3f}; max |v - torch| "
-                  f"{np.abs(vectors - ref).max():.2e}; mean pairwise drift {drift:.4f}; "
-                  f"deterministic {same}")
+            print(f"  {'':<10} Meridian strict F1 {_f1(gold):.3f}; cosine to torch mean "
+                  f"{cosines.mean():.6f} min {cosines.min():.6f}; max |v - torch| "
+                  f"{np.abs(vectors - ref).max():.2e}; mean pairwise drift {drift:.4f}")
+            print(f"  {'':<10} max |alone - batched| {batch_gap:.1e}; deterministic {same}")
 
 
 def _f1(scores: dict) -> float:

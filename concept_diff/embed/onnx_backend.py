@@ -6,8 +6,10 @@ HF_HUB_OFFLINE=1. The graph is exported from the local weights on first use
 (onnx_export.py). Importing fastembed + onnxruntime costs ~0.5 s against ~5 s for torch +
 sentence-transformers, which is most of what a cold run saves.
 
-Vectors: `onnx` matches the torch backend to ~2e-7 per coordinate; `onnx-int8` to a mean cosine
-of ~0.993. Each backend has its own identity, so their vectors never share a cache folder.
+Vectors: `onnx` (the fused graph) matches the torch backend to ~1e-6 per coordinate; `onnx-int8`
+to a mean cosine of ~0.9995. Both are batch-invariant: a text's vector is the same alone or
+batched with any others, so texts run in length-sorted batches. Each backend has its own
+identity, so their vectors never share a cache folder.
 """
 
 from __future__ import annotations
@@ -34,15 +36,9 @@ from .neural import (
 )
 from .onnx_export import EXPORT_VERSION, ensure_export, export_dir
 
-# Texts per onnxruntime call. bench/bench_embed.py on 2 shared CPU cores: 32 and 64 within noise.
+# Texts per onnxruntime call, longest first so each batch pads to texts of near-equal length.
+# bench/bench_embed.py on 2 shared CPU cores: 32 and 64 within noise.
 ONNX_BATCH = 32
-# int8 runs one text per call: dynamic quantisation scales each MatMul's activations by the
-# min/max of the whole batch (padding included), so a text batched with others came out up to
-# 0.012 per coordinate (cosine 0.996) away from the same text alone, and a cached vector would
-# depend on which texts happened to share its batch. One at a time, a text's vector is the same
-# to float rounding (1e-8) whatever else is embedded; on 2 cores it cost nothing measurable
-# (NSS texts: 121/s batched by 32, 116/s one at a time, 132/s by 8: within noise).
-INT8_BATCH = 1
 
 
 class OnnxEmbedder:
@@ -50,7 +46,8 @@ class OnnxEmbedder:
 
     def __init__(self, folder: str | Path, *, quantized: bool = False, device: str | None = None,
                  cache_dir: str | Path | None = None, batch_size: int | None = None,
-                 threads: int | None = None):
+                 threads: int | None = None, graph: str | None = None):
+        """``graph``: another ONNX file of the export folder to run (benches compare variants)."""
         folder = Path(folder).expanduser().resolve()
         check_folder(folder)
         self.pooling = _pooling(folder)
@@ -60,8 +57,9 @@ class OnnxEmbedder:
         self.name = model_name(folder)
         fingerprint = model_fingerprint(folder)
         self.identity = f"{self.name}:{fingerprint}:{self.backend_name}:{_runtime_tag()}"
-        if quantized:
-            self.identity += ":per-text"  # see INT8_BATCH
+        self.graph = graph
+        if graph:
+            self.identity += f":{graph}"
         dim = dim_from_files(folder)
         if dim is None:
             raise ConceptDiffError(f"{folder}: cannot read the vector size from modules.json; "
@@ -83,8 +81,6 @@ class OnnxEmbedder:
     def batch_size(self) -> int:
         if self._batch_size:
             return self._batch_size
-        if self.quantized:
-            return INT8_BATCH
         return CPU_BATCH if self._device.startswith("cuda") else ONNX_BATCH
 
     @property
@@ -116,6 +112,8 @@ class OnnxEmbedder:
         os.environ["HF_HUB_OFFLINE"] = "1"
         path = ensure_export(Path(self.source), self.export_folder,
                              max_seq_length=self.seq_length, quantized=self.quantized)
+        if self.graph:
+            path = path.with_name(self.graph)
         try:
             from fastembed import TextEmbedding
             from fastembed.common.model_description import ModelSource, PoolingType
