@@ -406,17 +406,19 @@ def fold_terms(terms: pd.DataFrame, pair: Pair, min_count: int = 2) -> pd.DataFr
         short_of.setdefault(whole, short)
         short_of.setdefault((bare,), short)
     groups: dict[str, list] = {}
-    for row in terms.itertuples(index=False):
+    for i, row in enumerate(terms.itertuples(index=False)):
         if row.lemma not in repeated:
-            groups.setdefault(_table_key(row, pair, short_of), []).append(row)
-    rows: list[dict] = []
+            groups.setdefault(_table_key(row, pair, short_of), []).append((i, row))
+    kept: list[int] = []  # rows that stay as they are
+    folded: list[dict] = []
     for members in groups.values():
-        if all(m.status == "same" for m in members):
-            rows += [m._asdict() for m in members]
+        if all(m.status == "same" for _, m in members):
+            kept += [i for i, _ in members]
             continue
-        members.sort(key=lambda m: (-(m.old_count + m.new_count), m.term))
-        rows.append(_folded_row(members, pair))
-    frame = pd.DataFrame(rows, columns=terms.columns)
+        members.sort(key=lambda m: (-(m[1].old_count + m[1].new_count), m[1].term))
+        folded.append(_folded_row([m for _, m in members], pair))
+    frame = pd.concat([terms.iloc[sorted(kept)], pd.DataFrame(folded, columns=terms.columns)],
+                      ignore_index=True)
     changed = frame.status.isna()
     if changed.any():
         _recount(frame, changed, pair.words, min_count)
