@@ -113,12 +113,14 @@ def _merge_shared_prefix(actors: list[Actor]) -> list[Actor]:
 
 
 def _absorb_prefix_names(actors: list[Actor]) -> list[Actor]:
-    """A name that is the start of exactly one acronym's long form joins that acronym."""
+    """A name that starts or ends exactly one acronym's long form joins that acronym
+    ("Security Council" of "United Nations Security Council (UNSC)")."""
     acronyms = [a for a in actors if a.kind == "acronym" and a.expansion]
     kept = []
     for actor in actors:
         if actor.kind == "name" and " " in actor.name:
-            owners = [a for a in acronyms if a.expansion.startswith(actor.name + " ")]
+            owners = [a for a in acronyms if a.expansion.startswith(actor.name + " ")
+                      or a.expansion.endswith(" " + actor.name)]
             if len(owners) == 1:
                 owners[0].aliases |= actor.aliases
                 continue
