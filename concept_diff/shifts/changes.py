@@ -349,9 +349,10 @@ def _weigh_word_class(changes: list[Change], pair: Pair) -> None:
             change.score *= WORD_CLASS
 
 
-def _term_counts(row, pair: Pair, family: bool = True):
-    """(Counts, (label, note), story) of a term row with spellings, word order and acronym
-    folded; Counts is None where ``family`` and another form of a single word remains."""
+def _term_counts(row, pair: Pair, family: bool = True, acronyms: bool = True):
+    """(Counts, (label, note), story) of a term row with spellings, word order and (if
+    ``acronyms``) acronym folded; Counts is None where ``family`` and another form of a
+    single word remains."""
     found = [pair.lower[v].count(row.lemma) for v in (0, 1)]
     story = {pair.run(row.lemma)}
     label = (row.term, "")
@@ -368,7 +369,7 @@ def _term_counts(row, pair: Pair, family: bool = True):
         for v in (0, 1):
             if counts[v] == 0 and family[v] > 0:
                 return None, label, story  # another form of the word remains: not new/gone
-    acronym = _acronym_of(row, pair)
+    acronym = _acronym_of(row, pair) if acronyms else None
     if acronym:
         short, long = acronym
         if _is_acronym(row, short):
@@ -462,6 +463,9 @@ def _folded_row(members: list, pair: Pair) -> dict:
     statistics are left for _recount."""
     main = members[0]
     counts, (label, note), _ = _term_counts(main, pair, family=False)
+    if note.startswith("with "):  # a run inside an acronym's long form ("middle east" in
+        # MEFTA, "republic of korea" in DPRK) is counted as itself: the acronym has its row
+        counts, (label, note), _ = _term_counts(main, pair, family=False, acronyms=False)
     name = f"{label} ({note})" if note else label
     key = pair.key(main.lemma)
     spelt = [m.term for m in members[1:] if pair.key(m.lemma) == key and m.term != label]
