@@ -1,7 +1,7 @@
 """Cold compare of NSS 2010 → 2015 beside the plain-encode floor of the same backend, same run.
 
     CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_cold.py \
-        [--backends torch,onnx,onnx-int8] [--repeats 3] [--threads 2]
+        [--backends torch,onnx,onnx-int8] [--repeats 3] [--threads 2] [--trees .,/tmp/wt-old]
 
 For each backend and repeat, three fresh processes, interleaved so the machine's noise hits all
 of them alike:
@@ -15,6 +15,11 @@ of them alike:
 - ``cold``: ``concept-diff compare 2010 2015 --backend B --quiet`` with an empty cache folder
   (no documents, no vectors, no parses; $CONCEPT_DIFF_CACHE names it too), so it loads, cleans,
   segments, embeds, aligns and analyses.
+
+``--trees`` runs the cold compare with each source tree in turn (a ``git worktree`` of an older
+commit beside this checkout), so a change is measured beside its baseline in the same run; the
+cold row also gives its ratio to the backend's encode alone and how many texts it embedded (the
+analysis embeds masked mention sentences and clauses besides the passages and sentences).
 
 "Cold" keeps the ONNX export, which is made once per machine (on first use, ~15 s with torch),
 like installing a package: it is prepared before the timings, in a folder of its own, and
@@ -35,6 +40,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -160,6 +167,8 @@ def main() -> None:
     parser.add_argument("--backends", default="torch,onnx,onnx-int8")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2, help="OMP/ORT threads of each child")
+    parser.add_argument("--trees", default=str(ROOT),
+                        help="comma-separated source trees whose cold compare runs (PYTHONPATH)")
     parser.add_argument("--floor-worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_worker:
@@ -168,12 +177,14 @@ def main() -> None:
     backends = args.backends.split(",")
     scratch = Path(tempfile.mkdtemp(prefix="bench-cold-"))
     try:
-        run(backends, args.repeats, args.threads, scratch)
+        run(backends, args.repeats, args.threads, scratch,
+            [str(Path(t).resolve()) for t in args.trees.split(",")])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run(backends: list[str], repeats: int, threads: int, scratch: Path) -> None:
+def run(backends: list[str], repeats: int, threads: int, scratch: Path,
+        trees: list[str]) -> None:
     export_cache = scratch / "exports"
     texts = compare_texts(scratch)
     texts_file = scratch / "texts.json"
@@ -194,34 +205,44 @@ def run(backends: list[str], repeats: int, threads: int, scratch: Path) -> None:
                               str(export_cache), mode]
                 wall, rss, out = run_child(argv, env)
                 results.setdefault((backend, mode), []).append((wall, rss, json.loads(out)))
-            cache = fresh_cache(export_cache, scratch)
-            # $CONCEPT_DIFF_CACHE too: no part of the run (documents, parses) reads a warm cache
-            wall, rss, _ = run_child(cli + ["--backend", backend, "--cache-dir", str(cache)],
-                                     dict(env, CONCEPT_DIFF_CACHE=str(cache)))
-            results.setdefault((backend, "cold"), []).append((wall, rss, {}))
-            shutil.rmtree(cache, ignore_errors=True)
-    report(backends, results, len(texts))
+            for tree in trees:
+                cache = fresh_cache(export_cache, scratch)
+                # $CONCEPT_DIFF_CACHE too: no part of the run (documents, parses) reads a warm
+                # cache; PYTHONPATH: the source tree whose compare runs
+                wall, rss, _ = run_child(cli + ["--backend", backend, "--cache-dir", str(cache)],
+                                         dict(env, CONCEPT_DIFF_CACHE=str(cache), PYTHONPATH=tree))
+                embedded = sum(np.load(p)["hashes"].shape[0]
+                               for p in (cache / "embeddings").rglob("*.npz"))
+                results.setdefault((backend, "cold", tree), []).append(
+                    (wall, rss, {"texts": embedded}))
+                shutil.rmtree(cache, ignore_errors=True)
+    report(backends, results, len(texts), trees)
 
 
 def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def report(backends: list[str], results: dict, count: int) -> None:
+def report(backends: list[str], results: dict, count: int, trees: list[str]) -> None:
     torch_rate = None
     for backend in backends:
         floor = results[(backend, "floor")]
         ours = results[(backend, "backend")]
-        cold = results[(backend, "cold")]
+        colds = [(f"cold compare (CLI){' ' + Path(t).name if len(trees) > 1 else ''}",
+                  results[(backend, "cold", t)]) for t in trees]
         floor_wall = _median([r[0] for r in floor])
         print(f"\n{backend}")
-        for label, rows in (("floor: library plain encode", floor),
-                            ("backend encode only", ours), ("cold compare (CLI)", cold)):
+        for label, rows in [("floor: library plain encode", floor),
+                            ("backend encode only", ours), *colds]:
             walls = [r[0] for r in rows]
             med = _median(walls)
             rss = _median([r[1] for r in rows])
             extra = ""
-            if rows[0][2]:
+            if "texts" in rows[0][2]:  # the analysis embeds more than passages and sentences
+                ours_wall = _median([r[0] for r in ours])
+                extra = (f"  ({med / ours_wall:4.2f}× backend encode; {rows[0][2]['texts']:,} "
+                         f"texts embedded)")
+            elif rows[0][2]:
                 load = _median([r[2]["load"] for r in rows])
                 enc = _median([r[2]["encode"] for r in rows])
                 extra = f"  (import+load {load:5.1f} s, encode {enc:5.1f} s = {count / enc:5.1f}/s)"
