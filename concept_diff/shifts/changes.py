@@ -417,7 +417,9 @@ def fold_terms(terms: pd.DataFrame, pair: Pair, min_count: int = 2) -> pd.DataFr
             kept += [i for i, _ in members]
             continue
         members.sort(key=lambda m: (-(m[1].old_count + m[1].new_count), m[1].term))
-        folded.append(_folded_row([m for _, m in members], pair))
+        row = _folded_row([m for _, m in members], pair)
+        if row is not None:
+            folded.append(row)
     frame = pd.concat([terms.iloc[sorted(kept)], pd.DataFrame(folded, columns=terms.columns)],
                       ignore_index=True)
     changed = frame.status.isna()
@@ -458,13 +460,18 @@ def _table_key(row, pair: Pair, short_of: dict) -> str:
     return min("".join(run), pair.key(swapped)) if swapped else "".join(run)
 
 
-def _folded_row(members: list, pair: Pair) -> dict:
-    """The row of a group of table rows (most frequent first), counted by _term_counts; its
-    statistics are left for _recount."""
+def _folded_row(members: list, pair: Pair) -> dict | None:
+    """The row of a group of table rows (most frequent first), counted by _term_counts (its
+    statistics are left for _recount); None for a run an acronym's row already tells."""
     main = members[0]
     counts, (label, note), _ = _term_counts(main, pair, family=False)
-    if note.startswith("with "):  # a run inside an acronym's long form ("middle east" in
-        # MEFTA, "republic of korea" in DPRK) is counted as itself: the acronym has its row
+    if note.startswith("with "):  # a run inside an acronym's long form: the acronym has
+        # its row. Mostly written inside it ("mass destruction"), the run only repeats that
+        # row; else ("middle east" beside MEFTA) it is counted as itself.
+        long = pair.acronyms.get(note[len("with "):], "")
+        inside = sum(pair.lower[v].count(long).count for v in (0, 1)) if long else 0
+        if 2 * inside >= main.old_count + main.new_count:
+            return None
         counts, (label, note), _ = _term_counts(main, pair, family=False, acronyms=False)
     name = f"{label} ({note})" if note else label
     key = pair.key(main.lemma)
