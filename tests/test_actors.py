@@ -51,10 +51,12 @@ def test_ambiguous_aliases_need_an_unambiguous_one_in_the_passage():
         "Georgia passed a state budget. Atlanta is its capital.",
         "Tbilisi welcomed the envoy. Georgia then joined the programme.",
         "Washington announced new tariffs.",
-        "The United States and Washington agreed.",
+        "The United States objected. Washington then announced new tariffs.",
     )
-    assert counts["Georgia"] == 2  # both sentences of the Tbilisi passage, not the first one
-    assert counts["United States"] == 1
+    # a capital is itself ambiguous (the city, a conference held there): Tbilisi confirms
+    # nothing; "the United States" confirms Washington in its own passage only
+    assert counts["Georgia"] == 0
+    assert counts["United States"] == 2
 
 
 def test_longest_alias_wins_so_a_group_is_not_its_country():

@@ -41,7 +41,36 @@ from .names import (
 from .text import fold_apostrophes, iter_sentences
 from .variants import acronym_definitions, repair_pipes
 
-_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
+# After a capital: a capitalised word, or a noun for an agreement or a meeting (a few small
+# words may come between: "Doha multilateral trade agreement"), names an event or a treaty
+# ("Doha Round", "Kyoto Protocol", "Monterrey Consensus"), not the government.
+_NAME_AFTER = re.compile(
+    r"[ \t]+(?:[A-Z][a-z]|(?:[a-z-]+[ \t]+){0,3}(?:round|agenda|protocol|accords?|consensus"
+    r"|declaration|process|summit|conference|agreement|talks|negotiations|treaty|convention"
+    r"|framework)\b)"
+)
+# Any dash inside a name is a hyphen ("al—Qaida", an OCR em dash, is "al-Qaida").
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+_MONTHS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+)
+_CAPTION_WORD = re.compile(r"[^\W\d_][\w'.]*")
+# "June 1, 2002", "march 22, 2002", "_luly 7, 2009" (OCR): the word before a day and a year.
+_DAY_YEAR = re.compile(r"\S+\s+\d{1,2}\s*,\s*(?:1[89]|20)\d\d\b")
+
+
+def is_caption(text: str) -> bool:
+    """A quotation's attribution or a photo caption: a name, a place and a date, no verb
+    ('" President Bush Berlin, Germany May 23, 2002', 'Monterrey, Mexico march 22, 2002').
+    Every word is capitalised (English verbs are not) but connectors and months, and the line
+    holds a date or opens with a quotation mark or a dash. Its places are no mentions."""
+    rest, dated = _DAY_YEAR.subn(" ", text)
+    words = _CAPTION_WORD.findall(rest)
+    if not words or len(words) > 16:
+        return False
+    if any(w[0].islower() and w not in _CONNECTORS and w.lower() not in _MONTHS for w in words):
+        return False
+    return bool(dated) or text.lstrip()[:1] in "\"“”'‘’—–-"
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 
 
@@ -234,6 +263,9 @@ class Matcher:
                 self.owner.setdefault(fold_apostrophes(alias), (actor.name, False))
             for alias in sorted(actor.ambiguous):
                 self.owner.setdefault(fold_apostrophes(alias), (actor.name, True))
+        for alias, owner in sorted(self.owner.items()):
+            for variant in _variants(alias):  # "al-Qaida": "Al-Qaida", "al Qaida", "Al Qaida"
+                self.owner.setdefault(variant, owner)
         for blocker in blockers():  # a region named like a blocker keeps its own alias
             self.owner.setdefault(fold_apostrophes(blocker), ("", False))
         self.groups: dict[str, list[str]] = defaultdict(list)
@@ -251,9 +283,12 @@ class Matcher:
         """(actor, ambiguous?, start, end, alias) for every alias occurrence in ``text``."""
         # Same length: offsets hold in the original. "|raq" (OCR) is Iraq.
         text = repair_pipes(fold_apostrophes(text))
+        # Word starts are read before dashes become hyphens ("States—Russia" names Russia).
+        starts = list(self._starts.finditer(text))
+        text = text.translate(_DASHES)
         hits = []
         position = 0
-        for match in self._starts.finditer(text):
+        for match in starts:
             start = match.start()
             if start < position:
                 continue
@@ -278,10 +313,21 @@ class Matcher:
         return None
 
 
+def _variants(alias: str) -> set[str]:
+    """Other spellings of a hyphenated name that begins in small letters: its capitalised
+    form (a sentence or title opens with "Al-Qaida") and the hyphen as a space."""
+    if not (alias[:1].islower() and "-" in alias):
+        return set()
+    capital = alias[0].upper() + alias[1:]
+    return {capital, alias.replace("-", " "), capital.replace("-", " ")}
+
+
 def find_mentions(doc: Document, version: str, matcher: Matcher) -> list[Mention]:
     """Every sentence naming each actor; ambiguous aliases need an unambiguous one nearby."""
     per_passage: dict[str, list] = defaultdict(list)
     for sentence in iter_sentences(doc):
+        if is_caption(sentence.text):
+            continue
         for hit in matcher.find(sentence.text):
             per_passage[sentence.passage].append((sentence, hit))
     mentions: list[Mention] = []

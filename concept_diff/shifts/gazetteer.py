@@ -20,7 +20,7 @@ class Actor:
     aliases: set[str] = field(default_factory=set)
     ambiguous: set[str] = field(default_factory=set)  # aliases that need an unambiguous one nearby
     expansion: str | None = None  # for acronym actors: the long form found in the text
-    capitals: set[str] = field(default_factory=set)  # aliases that are capital cities
+    capitals: set[str] = field(default_factory=set)  # aliases that are capital cities (ambiguous)
 
     def all_aliases(self) -> set[str]:
         return self.aliases | self.ambiguous
@@ -73,8 +73,13 @@ def countries() -> list[Actor]:
     actors = []
     for alpha3, name, aliases, demonyms, capitals in _country_rows():
         actor = Actor(name=name, kind="country")
-        for alias in [name, *_split(aliases), *_split(capitals)]:
+        for alias in [name, *_split(aliases)]:
             _add(actor, alias)
+        # A capital names its state only beside the state's own name: alone it is most often
+        # the place ("bombings in London"), a conference or a round of talks ("Doha",
+        # "Copenhagen"), not the government.
+        for capital in _split(capitals):
+            _add(actor, AMBIGUOUS + capital.lstrip(AMBIGUOUS))
         actor.capitals = {c.lstrip(AMBIGUOUS) for c in _split(capitals)}
         for demonym in _split(demonyms):
             _add(actor, demonym)

@@ -48,12 +48,14 @@ STATE_FORMS = frozenset(
 # Heads that make a capitalised run a document, event, office or place rather than an actor.
 NON_ACTOR_HEADS = frozenset(
     {
-        "Accord", "Accords", "Account", "Act", "Agreement", "Agreements", "Bay", "Canal",
-        "Century", "Charter", "Code", "Concept", "Conference", "Convention", "Day",
-        "Declaration", "Doctrine", "Gulf", "Initiative", "Island", "Islands", "Lake", "Law",
-        "Mountains", "Ocean", "Peninsula", "Plan", "Program", "Programme", "Protocol", "Report",
-        "Review", "River", "Sea", "Seas", "Strait", "Straits", "Strategy", "Summit", "Treaty",
-        "War", "Zone",
+        "Accord", "Accords", "Account", "Act", "Agreement", "Agreements", "Amendment",
+        "Article", "Articles", "Bay", "Canal", "Century", "Chapter", "Charter", "Clause",
+        "Code", "Concept", "Conference", "Convention", "Crisis", "Day", "Declaration",
+        "Depression", "Doctrine", "Era", "Famine", "Games", "Genocide", "Gulf", "Holocaust",
+        "Initiative", "Island", "Islands", "Lake", "Law", "Mountains", "Ocean", "Olympics",
+        "Peninsula", "Plan", "Program", "Programme", "Protocol", "Recession", "Report",
+        "Resolution", "Review", "Revolution", "River", "Sea", "Seas", "Section", "Strait",
+        "Straits", "Strategy", "Summit", "Talks", "Treaty", "War", "Zone",
     }
 )
 # Generic role nouns (lemmas): how a document speaks of a group, never a name.
@@ -123,6 +125,9 @@ class NameScan:
     capitalised: set = field(default_factory=set)
     before_disease: set = field(default_factory=set)
     in_places: Counter = field(default_factory=Counter)  # words inside "Strait of X" runs
+    # pieces of runs that name a document, programme or event ("AIDS Relief" of "Emergency
+    # Plan for AIDS Relief"): a piece seen only there is no actor
+    in_non_actors: Counter = field(default_factory=Counter)
 
 
 def scan(docs: Iterable[Document]) -> NameScan:
@@ -200,9 +205,11 @@ def _scan_runs(result: NameScan, text: str) -> None:
         result.heads[words[-1]].add(name)
         if _head(words) in NON_ACTOR_HEADS or words[0] in NON_ACTOR_HEADS:
             result.in_places.update(w for w in words if w not in _CONNECTORS)
+        non_actor = any(w in NON_ACTOR_HEADS for w in words)
         for candidate in sorted({name, *_chunks(name)}):
             result.runs[candidate] += 1
             result.runs_inside[candidate] += inside
+            result.in_non_actors[candidate] += non_actor and candidate != name
 
 
 # --- multi-word names ----------------------------------------------------------------------
@@ -224,6 +231,10 @@ def _keep_run(name: str, count: int, inside: int, info: NameScan, taken: set[str
         return False
     if any(w in NON_ACTOR_HEADS for w in words) or head.endswith("ing"):  # "Capacity Building"
         return False
+    if info.in_non_actors[name] >= count:
+        return False
+    if _joins_names(words, taken):  # "World Bank and the International Monetary Fund"
+        return False
     if head in ORG_NOUNS:
         return True
     if any(w in taken for w in (*words, *_chunks(name))):  # "Iraq and Afghanistan", "Eastern Europe"
@@ -233,6 +244,12 @@ def _keep_run(name: str, count: int, inside: int, info: NameScan, taken: set[str
         and lemma(w) not in ROLE_LEMMAS
         for w in words
     )
+
+
+def _joins_names(words: list[str], taken: set[str]) -> bool:
+    """A run "X and Y" where X or Y is already a name is two actors, not one."""
+    sides = " ".join(words).split(" and ")
+    return len(sides) > 1 and any(clean_run(side) in taken for side in sides)
 
 
 def name_actors(info: NameScan, taken: set[str]) -> list[Actor]:
@@ -273,6 +290,7 @@ def _name_like(word: str) -> bool:
     letters = body.replace("'", "") if body is not word and not _POSSESSIVE.search(body) else body
     return (
         body[0].isupper()
+        and len(letters) > 1  # "G" of "G-8" is no name
         and letters.isalpha()
         and sum(c.isupper() for c in letters) == 1
         and word.lower() not in STOP_WORDS
