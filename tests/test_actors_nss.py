@@ -1,0 +1,79 @@
+"""Actor detection on the real NSS texts: places, captions, dashes and non-actors (no model)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import concept_diff
+from concept_diff.shifts.actors import Matcher, detect_actors, find_mentions, is_caption
+from concept_diff.shifts.text import iter_sentences
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def nss(nss_files):
+    docs = {year: concept_diff.load(path) for year, path in nss_files.items()}
+    actors = detect_actors(list(docs.values()))
+    matcher = Matcher(actors)
+    mentions = {year: find_mentions(doc, "old", matcher) for year, doc in docs.items()}
+    return docs, actors, mentions
+
+
+def _sentences(doc, pattern: str) -> list:
+    return [s for s in iter_sentences(doc) if re.search(pattern, s.text)]
+
+
+def test_a_capital_inside_the_name_of_a_trade_round_is_not_its_state(nss):
+    docs, _, mentions = nss
+    doha = [s for doc in docs.values() for s in _sentences(doc, r"\bDoha\b")]
+    assert len(doha) >= 5  # "launch at Doha", "Doha Development Agenda", "the Doha round"...
+    assert not any(re.search(r"\bQatar", doc.text) for doc in docs.values())
+    assert not [m for ms in mentions.values() for m in ms if m.actor == "Qatar"]
+
+
+def test_epigraph_captions_name_no_actor(nss):
+    docs, _, mentions = nss
+    berlin = _sentences(docs["2002"], r"President Bush Berlin, Germany")
+    moscow = _sentences(docs["2010"], r"Obama, Moscow, Russia")
+    assert berlin and moscow and all(is_caption(s.text) for s in berlin + moscow)
+    assert not [m for m in mentions["2002"] if m.actor == "Germany"]  # its only "mention"
+    captions = {(s.passage, s.index) for s in moscow}
+    assert not [m for m in mentions["2010"] if (m.passage, m.sentence) in captions]
+    # a sentence of prose naming the same places still counts
+    assert [m for m in mentions["2010"] if m.actor == "Russia"]
+
+
+def test_every_spelling_of_al_qaida_counts(nss):
+    docs, _, mentions = nss
+    # em dash from OCR ("al—Qaida"), a capital at the start of a sentence, a space for the hyphen
+    pattern = r"\b[Aa]l[-—\s]Qa['’]?ida"
+    for year in ("2006", "2010"):
+        expected = {(s.passage, s.index) for s in _sentences(docs[year], pattern)}
+        got = {(m.passage, m.sentence) for m in mentions[year] if m.actor.startswith("al-Qa")}
+        assert got == expected and len(got) >= 12
+
+
+def test_events_laws_programmes_and_letters_are_not_actors(nss):
+    docs, actors, _ = nss
+    names = {a.name for a in actors}
+    text = " ".join(doc.text for doc in docs.values())
+    for phrase in ("Great Depression", "Article V", "AIDS Relief", "G-8", "Six-Party Talks"):
+        assert phrase in text
+    assert not names & {"Great Depression", "Article V", "AIDS Relief", "G", "Six-Party Talks"}
+
+
+def test_two_organisations_joined_by_and_are_two_actors(nss):
+    docs, actors, mentions = nss
+    assert "World Bank and the International Monetary Fund" in " ".join(
+        doc.text for doc in docs.values())
+    aliases = {alias: a.name for a in actors for alias in a.all_aliases()}
+    for actor in actors:
+        sides = [re.sub(r"^the ", "", side) for side in actor.name.split(" and ")]
+        assert len(sides) == 1 or not all(side in aliases for side in sides), actor.name
+    for year, doc in docs.items():
+        joined = {(s.passage, s.index) for s in _sentences(doc, "World Bank and the International")}
+        named = {m.actor for m in mentions[year] if (m.passage, m.sentence) in joined}
+        assert not joined or {"World Bank", "International Monetary Fund"} <= named
