@@ -184,3 +184,25 @@ def test_article_prefixed_names_are_capitalised_and_apostrophes_fold():
             assert mention.text[start:end].replace("’", "'") in mention.aliases
     # A lower-case hyphenated word is not a name.
     assert not any(a.name.startswith("an-") for a in actors)
+
+
+def test_a_capital_naming_a_treaty_or_a_round_of_talks_is_not_its_state():
+    counts = mention_counts(
+        "Japan signed it. The Tokyo Protocol binds us. The Tokyo round of talks failed.",
+        "Mexico hosted it. The Monterrey Consensus held; Mexico City agreed.",
+        "Qatar agreed. A Doha multilateral trade agreement is near.",
+    )
+    assert counts["Japan"] == 1  # "Tokyo Protocol", "Tokyo round": not the state
+    assert counts["Qatar"] == 1  # "Doha ... agreement" is the round, not the state
+    assert counts["Mexico"] == 2  # "Mexico City agreed" names the government, beside Mexico
+
+
+def test_captions_and_dashes():
+    counts = mention_counts(
+        "We will stand with our friends. President Smith Berlin, Germany May 23, 2002",
+        "Germany agreed. Rebels of al—Qaida fled. Al-Qaida lost. Then al Qaida lost.",
+        user=["al-Qaida"],
+    )
+    assert counts["Germany"] == 1  # the caption under the quotation names no actor
+    assert counts["al-Qaida"] == 3  # em dash (OCR), a capital opening a sentence, a space
+    assert counts["Africa"] == 0 and mention_counts("Africans voted.")["Africa"] == 1

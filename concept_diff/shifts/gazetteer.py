@@ -109,7 +109,9 @@ def organisations() -> list[Actor]:
 def regions() -> list[Actor]:
     """Continents and world regions: the only regions that count as actors."""
     return [
-        Actor(name=name, kind="region", aliases={name, *aliases})
+        # the adjective's plural too, as for a country's demonym ("Africans" of "Africa")
+        Actor(name=name, kind="region",
+              aliases={name, *aliases, *(a + "s" for a in aliases if a.endswith("an"))})
         for name, aliases in sorted(_places().get("regions", {}).items())
     ]
 
