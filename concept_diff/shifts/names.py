@@ -93,6 +93,7 @@ _NAME_RUN = re.compile(
     rf"\b{_NAME_WORD}(?:\s+(?:(?:of|and|the|for|de|al)\s+)*{_NAME_WORD})+"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 MIN_NAME_MENTIONS = 3  # single words
 MIN_RUN_MENTIONS = 2  # multi-word names
 _DERIVED = ("i", "is", "n", "ns", "an", "ans", "ian", "ians", "ese", "ish")
@@ -128,6 +129,7 @@ class NameScan:
     # pieces of runs that name a document, programme or event ("AIDS Relief" of "Emergency
     # Plan for AIDS Relief"): a piece seen only there is no actor
     in_non_actors: Counter = field(default_factory=Counter)
+    with_article: Counter = field(default_factory=Counter)  # runs after "the" ("the World Bank")
 
 
 def scan(docs: Iterable[Document]) -> NameScan:
@@ -206,6 +208,8 @@ def _scan_runs(result: NameScan, text: str) -> None:
         if _head(words) in NON_ACTOR_HEADS or words[0] in NON_ACTOR_HEADS:
             result.in_places.update(w for w in words if w not in _CONNECTORS)
         non_actor = any(w in NON_ACTOR_HEADS for w in words)
+        result.with_article[name] += raw.startswith("The ") or bool(
+            _THE_BEFORE.search(text, 0, match.start()))
         for candidate in sorted({name, *_chunks(name)}):
             result.runs[candidate] += 1
             result.runs_inside[candidate] += inside
@@ -236,7 +240,10 @@ def _keep_run(name: str, count: int, inside: int, info: NameScan, taken: set[str
     if _joins_names(words, taken):  # "World Bank and the International Monetary Fund"
         return False
     if head in ORG_NOUNS:
-        return True
+        # An organisation named by common words takes "the" ("the Intelligence Community");
+        # without it such a name is a law or a power ("passing Trade Promotion Authority").
+        return info.with_article[name] > 0 or any(
+            w.lower() not in info.lower and w not in _CONNECTORS for w in words)
     if any(w in taken for w in (*words, *_chunks(name))):  # "Iraq and Afghanistan", "Eastern Europe"
         return False
     return any(
