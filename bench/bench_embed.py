@@ -3,12 +3,16 @@
     CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_embed.py [--full] [--device cuda]
     CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_embed.py --backends [--repeats 3]
 
---backends: texts per second of each backend (torch, onnx, onnx-int8) on the same texts after
-loading, repeats interleaved so the shared machine's noise hits all alike (medians, all runs
-shown), beside the plain ``SentenceTransformer.encode`` floor; then the quality bars against
-torch: per-kind F1 on the synthetic NSS pair of tests/test_align_synthetic.py, strict F1 of
-``evaluate`` on the Meridian gold (examples/gold.tsv), the largest vector difference and mean
-pairwise-similarity drift, and whether two fresh embedders give byte-identical vectors.
+--backends: texts per second of each backend (torch, onnx, onnx-int8) and of two graphs beside
+them (the fp32 export before fusion; onnxruntime's dynamic int8, one text a call, the previous
+onnx-int8) on the same texts after loading, repeats interleaved so the shared machine's noise
+hits all alike (medians, all runs shown), beside the plain ``SentenceTransformer.encode`` floor,
+by wall time and by this process's CPU time (steadier when other processes load the machine);
+then the quality bars against torch: per-kind F1 on the synthetic NSS pair of
+tests/test_align_synthetic.py, strict F1 of ``evaluate`` on the Meridian gold
+(examples/gold.tsv), cosine to torch's vectors, the largest vector difference and mean
+pairwise-similarity drift, a text alone against the same text in a batch, and whether two fresh
+embedders give byte-identical vectors.
 On a GPU (--device cuda) the default rows compare the fp16 backend with a plain fp32 encode.
 
 Texts: the paragraphs (blank-line separated) and their sentences of both files. The baseline is
