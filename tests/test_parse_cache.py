@@ -113,3 +113,21 @@ def test_a_shard_removed_by_another_process_is_parsed_again(sentences, tmp_path,
     for shard in cache.folder.glob("*.json"):
         shard.unlink()  # e.g. merged away by another run
     assert parse.parse_sentences(sentences[:10], tmp_path) == expected
+
+
+@pytest.mark.model
+def test_a_compare_with_a_cache_dir_keeps_every_parse_there(tmp_path, monkeypatch):
+    """Framing's parses and the headlines' word-class parses both go beside the vectors of
+    the cache folder the run was given, never to $CONCEPT_DIFF_CACHE."""
+    from concept_diff import compare
+    from concept_diff.embed import get_embedder
+
+    elsewhere = tmp_path / "env"
+    monkeypatch.setenv("CONCEPT_DIFF_CACHE", str(elsewhere))
+    given = tmp_path / "given"
+    embedder = get_embedder(None, device="cpu", cache_dir=given)
+    compare(EXAMPLES / "2030-meridian-strategic-concept.md",
+            EXAMPLES / "2040-meridian-strategic-concept.md", embedder=embedder)
+    assert parse.cache_dir_for(embedder) == given
+    assert any((given / "parses").rglob("*.json"))
+    assert not (elsewhere / "parses").exists()

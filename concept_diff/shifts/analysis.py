@@ -24,6 +24,7 @@ from .framing import (
     tied,
 )
 from .framing_io import frame_pair
+from .parse import cache_dir_for as parse_cache_for
 from .terms import term_table, top_terms
 from .themes import find_themes
 
@@ -121,6 +122,7 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
     for record in records:
         record["self"] = record["actor"] == self_actor
     pair = hl.pair_of(old, new)
+    pair.parse_cache = parse_cache_for(embedder)  # beside the vectors, as framing's parses
     headlines, themes = _headlines(records, terms, old, new, spec, embedder, pair)
     terms = fold_terms(terms, pair)  # the tables count each term as its headline does
     return Shifts(terms=terms, actors=records, headlines=headlines, framing=spec, _mentions=frame,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -93,6 +94,7 @@ class Pair:
 
     def __init__(self, old: Document, new: Document, words: tuple[int, int]):
         self.docs = (old, new)
+        self.parse_cache: Path | None = None  # where word-class parses are cached (analysis)
         self.words = words
         self.repairs = ocr_repairs(vocabulary([old, new]))
         self.lower = tuple(Spellings(doc, self.repairs) for doc in (old, new))
@@ -335,7 +337,7 @@ def _weigh_word_class(changes: list[Change], pair: Pair) -> None:
     if not asked:
         return
     try:
-        parses = parse_sentences([text for _, _, text in asked])
+        parses = parse_sentences([text for _, _, text in asked], pair.parse_cache)
     except Exception:  # noqa: BLE001 - a parser that cannot load leaves the scores alone
         return
     tags: dict[int, list[str]] = {}

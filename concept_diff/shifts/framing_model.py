@@ -38,7 +38,7 @@ import numpy as np
 
 from .framing import CueIndex, Framing, FramingScorer, _near_lemmas
 from .gazetteer import actor_kind
-from .parse import Parse, parse_sentences
+from .parse import Parse, cache_dir_for, parse_sentences
 from .roles import ROLES, Role, actor_role, lexicon
 from .text import lemma, token_spans
 
@@ -283,8 +283,8 @@ def frame_mentions(items: list[Item], framing: Framing, embedder: Any,
     probabilities. ``groups``, ``actors``: see mention_data (the model was fitted with
     them)."""
     model = load_model()
-    if cache_dir is None and hasattr(embedder, "folder"):
-        cache_dir = Path(embedder.folder).parent.parent  # beside the embedding cache
+    if cache_dir is None:
+        cache_dir = cache_dir_for(embedder)
     data = mention_data(items, framing, embedder, cache_dir, groups, actors)
     variant = variant_for(embedder)
     linear = LinearModel.from_dict(model[variant])

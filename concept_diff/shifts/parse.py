@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from .. import atomic
 from ..embed.cache import ShardMemory, default_cache_dir
@@ -107,6 +107,13 @@ def load_in_background() -> None:
 
 def _key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cache_dir_for(embedder: Any) -> Path | None:
+    """Where parses are cached for a run embedding with ``embedder``: beside its vector cache
+    (so ``--cache-dir`` holds both), else None (``$CONCEPT_DIFF_CACHE`` or the user cache)."""
+    folder = getattr(embedder, "folder", None)
+    return Path(folder).parent.parent if folder else None
 
 
 def parse_sentences(texts: Sequence[str], cache_dir: str | Path | None = None) -> list[Parse]:
