@@ -42,8 +42,8 @@ LEXICAL = "lexical"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # The fastest backend within the quality bars (bench/bench_cold.py, bench/bench_embed.py
 # --backends): onnx (the fused graph) gives torch's vectors (to ~1e-6) without importing torch
-# (-4 s cold, -150 MB), ~1.3x torch's texts/s on 2 cores. onnx-int8 (int8 weights in blocks,
-# batch-invariant, mean cosine 0.9998 to torch) adds only ~1.15x over it, short of the 2x-torch
+# (-4 s cold, -150 MB), ~1.2x torch's texts/s on 2 cores. onnx-int8 (int8 weights in blocks,
+# batch-invariant, mean cosine 0.9998 to torch) is ~1.45x torch, short of the 2x-torch
 # bar; onnxruntime's per-tensor dynamic int8 reached ~2.4x but moved vectors far more
 # (cosine 0.994) and needed one text a call; the earlier one scored Meridian F1 0.899 vs 0.949.
 DEFAULT_BACKEND = "onnx"
