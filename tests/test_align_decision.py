@@ -355,7 +355,7 @@ def test_a_related_pair_likely_to_say_the_same_thing_is_said_to_possibly_be_the_
     text = to_markdown(contract)
     line = next(line for line in text.splitlines() if "· added" in line)
     assert line.endswith("· possibly the same content as [2010 p5](#old-p5) (confidence 0.62)")
-    assert "for 1 of them that passage possibly says the same thing" in text
+    assert "for 1 of them that passage may say the same thing" in text
 
 
 def test_html_shows_a_rewritten_pair_side_by_side_and_an_edited_one_as_a_redline() -> None:
@@ -436,3 +436,34 @@ def test_a_fragment_is_never_said_to_possibly_be_the_same_as_a_passage() -> None
     line = next(line for line in text.splitlines() if "· added" in line)
     assert "· closest in topic: [2010 p5](#old-p5) (topic 0.73)" in line
     assert "possibly" not in text
+
+
+def test_a_related_pair_above_the_link_threshold_says_why_it_is_not_a_link() -> None:
+    """A removed passage whose pointer's P(same) reaches the link threshold is the same content
+    as a passage linked elsewhere (a text printed twice), or one the alignment left unpaired;
+    the report says which instead of "possibly"."""
+    from concept_diff.report.markdown import to_markdown
+
+    contract = _report_contract()
+    contract["parameters"]["decision"] = {"threshold": 0.8}
+    added = next(e for e in contract["alignment"] if e["kind"] == "added")
+    added["related"]["same"] = 0.95  # old p5: is it linked?
+    linked = any("p5" in e["old"] and e["new"] for e in contract["alignment"])
+    line = next(line for line in to_markdown(contract).splitlines() if "· added" in line)
+    if linked:
+        assert line.endswith("(confidence 0.95), which is linked to another passage")
+    else:
+        assert line.endswith("(confidence 0.95), which the alignment left unpaired")
+    for entry in contract["alignment"]:  # now the other case
+        if "p5" in entry["old"] and entry["new"]:
+            entry["old"] = [o for o in entry["old"] if o != "p5"]
+            contract["alignment"].append({"kind": "removed", "old": ["p5"], "new": []})
+            break
+    else:
+        next(e for e in contract["alignment"] if e["old"] and e["new"])["old"].append("p5")
+        contract["alignment"] = [e for e in contract["alignment"]
+                                 if not (e["old"] == ["p5"] and not e["new"])]
+    line = next(line for line in to_markdown(contract).splitlines() if "· added" in line)
+    expected = ("which the alignment left unpaired" if linked
+                else "which is linked to another passage")
+    assert line.endswith(expected)

@@ -57,7 +57,8 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
             f"{_pct(heads.get('precision_at_15'))} of the top 15 judged good, "
             f"{heads.get('false_at_15')} false in the top 15s. These are the documents the "
             "ranking was developed on, so expect less on others; every count in a headline "
-            "is computed from the texts and every quote is verbatim, OCR errors included. "
+            "is computed from the texts and every quote is the document's own text as loaded "
+            "(ligatures, line-break hyphens and page headers cleaned; OCR errors kept). "
             "Variants are folded in headlines only; the term tables count each spelling apart."
         )
     return [line for text in lines for line in (text, "")]

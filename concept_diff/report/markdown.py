@@ -67,9 +67,18 @@ def _title(refs: Refs) -> list[str]:
         f"{len(old.get('passages', []))} passages) with **{md_text(new.get('title') or 'new')}** "
         f"({md_text(refs.version('new'))}, {_num(new.get('words'), ',')} words, "
         f"{len(new.get('passages', []))} passages). Aligned by meaning, the passages fall into "
-        f"{_kind_counts(refs.contract)}.{_related_count(refs)}"
+        f"{_kind_counts(refs.contract)}.{_conservative(refs.contract)}{_related_count(refs)}"
     )
     return [heading, "", summary, ""]
+
+
+def _conservative(contract: Mapping[str, Any]) -> str:
+    """Under the pair decision a link needs high confidence, so "added" and "removed" count
+    passages the model could not match with confidence, not only new and dropped content."""
+    if not (contract.get("parameters") or {}).get("decision"):
+        return ""
+    return (" Passages are linked only when the model is confident they say the same thing, "
+            "so added and removed include rewritten passages it could not match (see Method).")
 
 
 def _related_count(refs: Refs) -> str:
@@ -84,8 +93,8 @@ def _related_count(refs: Refs) -> str:
     verb = "points" if len(named) == 1 else "point"
     return (f" Of the {len(lonely)} added or removed passages, {len(named)} {verb} to the "
             "other version's passage closest in topic, a reading aid outside these counts"
-            + (f"; for {possibly} of them that passage possibly says the same thing "
-               "(“possibly the same content”)" if possibly else "") + ".")
+            + (f"; for {possibly} of them that passage may say the same thing (a calibrated "
+               "probability of 0.5 or more)" if possibly else "") + ".")
 
 
 def _doc_name(doc: Mapping[str, Any], fallback: str) -> str:
