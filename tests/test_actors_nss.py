@@ -7,7 +7,13 @@ import re
 import pytest
 
 import concept_diff
-from concept_diff.shifts.actors import Matcher, detect_actors, find_mentions, is_caption
+from concept_diff.shifts.actors import (
+    Matcher,
+    _variants,
+    detect_actors,
+    find_mentions,
+    is_caption,
+)
 from concept_diff.shifts.text import iter_sentences
 
 pytestmark = pytest.mark.corpus
@@ -81,3 +87,16 @@ def test_two_organisations_joined_by_and_are_two_actors(nss):
         joined = {(s.passage, s.index) for s in _sentences(doc, "World Bank and the International")}
         named = {m.actor for m in mentions[year] if (m.passage, m.sentence) in joined}
         assert not joined or {"World Bank", "International Monetary Fund"} <= named
+
+
+def test_a_spelling_without_the_transliteration_apostrophe_is_the_same_actor(nss_files):
+    """NSS 2002 writes "al-Qaida" once, 2015 "al-Qa'ida": compared as a pair, 2002's sentence
+    counts for the one actor (it was left out, so the table read 0 → 7)."""
+    docs = [concept_diff.load(nss_files[y]) for y in ("2002", "2015")]
+    matcher = Matcher(detect_actors(docs))
+    old = [m for m in find_mentions(docs[0], "old", matcher) if m.actor.startswith("al-Qa")]
+    expected = _sentences(docs[0], r"\bal-Qaida\b")
+    assert len(expected) == 1 and len(old) == 1
+    assert (old[0].passage, old[0].sentence) == (expected[0].passage, expected[0].index)
+    assert "al-Qaida" in _variants("al-Qa'ida")
+    assert not any("Peoples" in v for v in _variants("People's Republic of China"))

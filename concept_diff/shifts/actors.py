@@ -313,13 +313,20 @@ class Matcher:
         return None
 
 
+# An apostrophe inside a word of a name is a transliteration mark ("al-Qa'ida", "Shi'a"):
+# the name is also written without it. Not a possessive ("People's": one letter follows).
+_MARK = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_]{2})")
+
+
 def _variants(alias: str) -> set[str]:
-    """Other spellings of a hyphenated name that begins in small letters: its capitalised
-    form (a sentence or title opens with "Al-Qaida") and the hyphen as a space."""
-    if not (alias[:1].islower() and "-" in alias):
-        return set()
-    capital = alias[0].upper() + alias[1:]
-    return {capital, alias.replace("-", " "), capital.replace("-", " ")}
+    """Other spellings of a name: a hyphenated name that begins in small letters also in its
+    capitalised form (a sentence or title opens with "Al-Qaida") and with the hyphen as a
+    space; a name with a transliteration apostrophe also without it ("al-Qaida")."""
+    out: set[str] = set()
+    if alias[:1].islower() and "-" in alias:
+        capital = alias[0].upper() + alias[1:]
+        out = {capital, alias.replace("-", " "), capital.replace("-", " ")}
+    return (out | {_MARK.sub("", v) for v in out | {alias}}) - {alias}
 
 
 def find_mentions(doc: Document, version: str, matcher: Matcher) -> list[Mention]:
