@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+CORPUS_NAME = "US National Security Strategies"  # tests/data/framing draws on these
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "framing"
 MODEL_PATH = ROOT / "concept_diff" / "data" / "framing_model.json"
@@ -446,6 +447,7 @@ def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels
     out["evaluation"] = {
         "items": len(y),
         "documents": years,
+        "corpus": CORPUS_NAME,  # what the Method section calls the labelled documents
         "kappa": agreement,
         "batches": batches,
         "held_out": {m: report[m]["all"] for m in report},

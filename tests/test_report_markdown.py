@@ -321,6 +321,11 @@ def test_nss_method_section_states_the_measured_headline_precision(nss: dict) ->
     method = to_markdown(nss).split("## Method and provenance")[1]
     assert f"{figures['precision_at_15']:.0%} of the top 15 judged good" in method
     assert "developed on" in method
+    from concept_diff.shifts.framing_model import load_model
+
+    labelled = load_model()["evaluation"]
+    named = f"{labelled['corpus']} {', '.join(labelled['documents'])}"
+    assert f"{len(labelled['documents'])} documents ({named}), each" in method
 
 
 def test_method_section_is_silent_on_what_was_not_measured() -> None:

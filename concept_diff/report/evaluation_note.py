@@ -39,7 +39,8 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
                if pairs.get("baseline_precision") is not None else "")
             + ". An added or removed passage names the other version's passage closest in "
             "topic, a pointer for reading outside the counts (“possibly the same content” "
-            "where P(same) is at least 0.5 but below the link threshold)"
+            "where that pair's P(same) is at least 0.5; above the link threshold the pointer "
+            "says why the pair is not linked)"
             + (f", and matched hand-labelled counterparts in {_pct(pairs['related'])} of "
                f"cases on a held-out document pair" if pairs.get("related") is not None else "")
             + "."
@@ -59,6 +60,6 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
             "ranking was developed on, so expect less on others; every count in a headline "
             "is computed from the texts and every quote is the document's own text as loaded "
             "(ligatures, line-break hyphens and page headers cleaned; OCR errors kept). "
-            "Variants are folded in headlines only; the term tables count each spelling apart."
+            "The term tables count each term as its headline does."
         )
     return [line for text in lines for line in (text, "")]

@@ -21,7 +21,7 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
         if held:
             measured = (
                 f" Measured on {framing.get('items')} hand-labelled sentences from "
-                f"{len(framing.get('documents') or [])} documents, each document held out in "
+                f"{_documents(framing)}, each document held out in "
                 f"turn (fitted on the others): accuracy {_pct(held.get('accuracy'))}, macro-F1 "
                 f"{_num(held.get('macro_f1'))}, partner↔threat swaps "
                 f"{_pct(held.get('swaps'), 1)}"
@@ -64,6 +64,15 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
             f"model's; {overrides.get('rows')} rows in the file)."
         )
     return [line for text in lines for line in (text, "")]
+
+
+def _documents(framing: Mapping[str, Any]) -> str:
+    """"4 documents (US National Security Strategies 2002, 2006, 2010, 2015)": the labelled
+    set's documents as the model file names them."""
+    names = [str(n) for n in framing.get("documents") or []]
+    corpus = framing.get("corpus")
+    listed = f" ({corpus + ' ' if corpus else ''}{', '.join(names)})" if names else ""
+    return f"{len(names)} documents{listed}"
 
 
 def _variant(framing: Mapping[str, Any]) -> str:

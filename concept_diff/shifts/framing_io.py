@@ -86,6 +86,7 @@ def method_info(variant: str = "full") -> dict[str, Any]:
         "rule": {"min_sentences": MIN_SENTENCES, "level": LEVEL, "min_z": MIN_Z},
         "items": evaluation.get("items"),
         "documents": evaluation.get("documents"),
+        "corpus": evaluation.get("corpus"),
         "kappa": evaluation.get("kappa"),
         "held_out": held.get(variant),
         "prototype_held_out": held.get("prototype"),
