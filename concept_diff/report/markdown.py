@@ -167,7 +167,9 @@ def _actors(refs: Refs, chart: str | None) -> list[str]:
     lines += table(header, rows)
     if floor > 1:
         lines += [(f"A main framing is named only for a version with at least {floor} "
-                   "sentences naming the actor; the framing change is the Jensen–Shannon "
+                   "sentences naming the actor, and only when it holds more than half of them "
+                   "(“mixed” gives the two largest otherwise); the framing change is the "
+                   "Jensen–Shannon "
                    "distance between the two versions' framing shares (0 the same, 1 "
                    "disjoint)."), ""]
     if chart:
@@ -208,9 +210,14 @@ def _framing(actor: Mapping[str, Any], floor: int = 1) -> str:
             return "—"
         if not _framed(actor, prefix, floor):
             return f"too few ({total})"
-        share = (actor.get(f"{prefix}_framing") or {}).get(dominant)
+        shares = actor.get(f"{prefix}_framing") or {}
+        share = shares.get(dominant)
         if share is None or not total:
             return cell(dominant)
+        if share <= 0.5:  # no framing holds most sentences: say so, with the two largest
+            ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0] != dominant, kv[0]))
+            parts = ", ".join(f"{cell(k)} {round(v * total)}" for k, v in ranked[:2] if v > 0)
+            return f"mixed: {parts} of {total}"
         return f"{cell(dominant)} ({round(share * total)} of {total})"  # counts, not shares
 
     return f"{side('old')} → {side('new')}"
