@@ -114,11 +114,15 @@ def run_worker(source: Path, dump: Path | None = None, profile: bool = False) ->
 
 
 def identical(a: Path, b: Path) -> list[str]:
-    names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
-    return [
-        f"{name}: {'identical' if (a / name).exists() and (b / name).exists() and (a / name).read_bytes() == (b / name).read_bytes() else 'DIFFERENT'}"
-        for name in names
-    ]
+    """``name: identical`` or ``name: DIFFERENT`` for every file under either folder."""
+    names = sorted({p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+                   | {p.relative_to(b) for p in b.rglob("*") if p.is_file()})
+
+    def same(name: Path) -> bool:
+        return ((a / name).is_file() and (b / name).is_file()
+                and (a / name).read_bytes() == (b / name).read_bytes())
+
+    return [f"{name}: {'identical' if same(name) else 'DIFFERENT'}" for name in names]
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-from bench_shifts import export, pairs  # the same pairs, and a revision exported alike
+from bench_shifts import export, identical, pairs  # the same pairs, revision export, check
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "72e1426"  # before the warm-compare speed work
@@ -114,17 +114,6 @@ def run_worker(source: Path, out: Path, formats: list[str], which: list[int],
     return times
 
 
-def differences(a: Path, b: Path) -> list[str]:
-    names = sorted({p.relative_to(a) for p in a.rglob("*") if p.is_file()}
-                   | {p.relative_to(b) for p in b.rglob("*") if p.is_file()})
-
-    def same(name: Path) -> bool:
-        return ((a / name).is_file() and (b / name).is_file()
-                and (a / name).read_bytes() == (b / name).read_bytes())
-
-    return [f"{name}: {'identical' if same(name) else 'DIFFERENT'}" for name in names]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -169,7 +158,7 @@ def main() -> None:
             every = list(range(len(pairs())))
             for label, source in sources.items():
                 run_worker(source, outs[label], ["md", "html", "json", "csv"], every)
-            lines = differences(*outs.values())
+            lines = identical(*outs.values())
             print(f"reports, baseline vs current: {sum('DIFFERENT' in x for x in lines)} of "
                   f"{len(lines)} files differ")
             for line in lines:
