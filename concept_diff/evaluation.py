@@ -1,7 +1,7 @@
 """What the shipped analysis was measured to do, for the Method section: read from the data
-files the bench scripts write (bench/bench_headlines.py --write, bench/bench_pairs.py --write),
-never written here as figures. An absent file or figure means "not measured" and the report
-says nothing about it."""
+files the bench scripts write (bench/bench_headlines.py --write; bench/bench_pairs.py --write,
+read with the pair decision it describes), never written here as figures. An absent file or
+figure means "not measured" and the report says nothing about it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .align.decision import held_out
+
 HEADLINES = "headline_eval.json"
-PAIRS = "pair_decision.json"
 
 
 @lru_cache(maxsize=4)
@@ -30,7 +31,7 @@ def measured(parameters: dict[str, Any], *, analysed: bool) -> dict[str, Any]:
     if analysed and headlines:
         out["headlines"] = headlines
     fit = (parameters.get("decision") or {}).get("fit")
-    pairs = (_data(PAIRS).get("held_out") or {}).get(fit) if fit else None
+    pairs = held_out(fit) if fit else None
     if pairs:
         out["pairs"] = dict(pairs, fit=fit)
     return out

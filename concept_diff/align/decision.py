@@ -92,6 +92,11 @@ def _shipped() -> dict:
     return json.loads(text)
 
 
+def held_out(fit: str) -> dict | None:
+    """The shipped fit's held-out figures (bench_pairs --write), for the Method section."""
+    return (_shipped().get("held_out") or {}).get(fit)
+
+
 def decision_for(embedder_name: str | None) -> Decision | None:
     """The shipped decision fitted for this embedder, else the text-only one (None if absent)."""
     models = _shipped().get("models", {})
