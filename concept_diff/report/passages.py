@@ -131,17 +131,17 @@ def _related(refs: Refs, entry: Mapping[str, Any], side: str) -> str:
     without reaching the link threshold (P(same) is calibrated: about that share are)."""
     related = entry["related"]
     link = refs.link(side, related["id"])
-    linked_at = ((refs.contract.get("parameters") or {}).get("decision") or {}).get("threshold")
-    if possibly_same(refs, entry) and isinstance(linked_at, (int, float)) \
-            and related["same"] >= linked_at:
-        if any(related["id"] in e.get(side, []) and e.get("old") and e.get("new")
-               for e in refs.contract.get("alignment", [])):  # e.g. a passage printed twice
-            return (f"the same content as {link} (confidence {related['same']:.2f}), which is "
-                    "linked to another passage")
-        return (f"probably the same content as {link} (confidence {related['same']:.2f}), "
-                "which the alignment left unpaired")
     if possibly_same(refs, entry):
-        return f"possibly the same content as {link} (confidence {related['same']:.2f})"
+        same = related["same"]
+        linked_at = ((refs.contract.get("parameters") or {}).get("decision") or {}).get(
+            "threshold")
+        if not isinstance(linked_at, (int, float)) or same < linked_at:
+            return f"possibly the same content as {link} (confidence {same:.2f})"
+        if related["id"] in refs.linked[side]:  # e.g. a passage the version printed twice
+            return (f"the same content as {link} (confidence {same:.2f}), which is linked to "
+                    "another passage")
+        return (f"probably the same content as {link} (confidence {same:.2f}), which the "
+                "alignment left unpaired")
     score = related.get("score")
     shown = f" (topic {score:.2f})" if isinstance(score, (int, float)) else ""
     return f"closest in topic: {link}{shown}"

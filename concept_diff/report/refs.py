@@ -22,6 +22,12 @@ class Refs:
             side: {p["id"]: i for i, p in enumerate(contract[side].get("passages", []))}
             for side in VERSIONS
         }
+        # passages in an entry with both sides (linked to a passage of the other version)
+        self.linked = {
+            side: {i for e in contract.get("alignment", []) if e.get("old") and e.get("new")
+                   for i in e[side]}
+            for side in VERSIONS
+        }
 
     def version(self, side: str) -> str:
         """Short name of a version: its date, else its title, else old/new."""
