@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .framing_note import _pct
+from .markup import percent
 
 GLOSSARY = (
     "**Passage kinds.** Unchanged: the same text. Edited: the same content in the same place, "
@@ -33,15 +33,15 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
             "a probability of the same content (`confidence`) above a threshold chosen for "
             f"precision. Measured on {pairs.get('items')} hand-labelled passage pairs of "
             f"{pairs.get('documents')}, each document pair held out in turn: precision "
-            f"{_pct(pairs['precision'])} at recall {_pct(pairs['recall'])} for same content"
-            + (f" (without the decision: precision {_pct(pairs['baseline_precision'])} at "
-               f"recall {_pct(pairs['baseline_recall'])})"
+            f"{percent(pairs['precision'])} at recall {percent(pairs['recall'])} for same content"
+            + (f" (without the decision: precision {percent(pairs['baseline_precision'])} at "
+               f"recall {percent(pairs['baseline_recall'])})"
                if pairs.get("baseline_precision") is not None else "")
             + ". An added or removed passage names the other version's passage closest in "
             "topic, a pointer for reading outside the counts (“possibly the same content” "
             "where that pair's P(same) is at least 0.5; above the link threshold the pointer "
             "says why the pair is not linked)"
-            + (f", and matched hand-labelled counterparts in {_pct(pairs['related'])} of "
+            + (f", and matched hand-labelled counterparts in {percent(pairs['related'])} of "
                f"cases on a held-out document pair" if pairs.get("related") is not None else "")
             + "."
         )
@@ -54,8 +54,8 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
             f"other names are folded first. On {heads.get('pairs')} pairs of "
             f"{heads.get('documents')}, {heads.get('judged')} headlines judged by independent "
             f"judges (Cohen's kappa {heads.get('kappa'):.2f}): "
-            f"{_pct(heads.get('precision_at_5'))} of the top 5 and "
-            f"{_pct(heads.get('precision_at_15'))} of the top 15 judged good, "
+            f"{percent(heads.get('precision_at_5'))} of the top 5 and "
+            f"{percent(heads.get('precision_at_15'))} of the top 15 judged good, "
             f"{heads.get('false_at_15')} false in the top 15s. These are the documents the "
             "ranking was developed on, so expect less on others; every count in a headline "
             "is computed from the texts and every quote is the document's own text as loaded "

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .markup import percent
+
 
 def framing_method(framing: Mapping[str, Any]) -> list[str]:
     """Paragraphs for the Method section (none when the contract has no framing object)."""
@@ -22,10 +24,10 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
             measured = (
                 f" Measured on {framing.get('items')} hand-labelled sentences from "
                 f"{_documents(framing)}, each document held out in "
-                f"turn (fitted on the others): accuracy {_pct(held.get('accuracy'))}, macro-F1 "
+                f"turn (fitted on the others): accuracy {percent(held.get('accuracy'))}, macro-F1 "
                 f"{_num(held.get('macro_f1'))}, partner↔threat swaps "
-                f"{_pct(held.get('swaps'), 1)}"
-                + (f" (the earlier prototype scorer: accuracy {_pct(base.get('accuracy'))})"
+                f"{percent(held.get('swaps'), 1)}"
+                + (f" (the earlier prototype scorer: accuracy {percent(base.get('accuracy'))})"
                    if base else "")
                 + "."
             )
@@ -49,7 +51,7 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
         lines.append(
             f"A framing shift is reported only with at least {rule.get('min_sentences')} "
             "sentences naming the actor in each version, and only when the "
-            f"{_pct(rule.get('level'))} interval of the rise in the share of the framing it "
+            f"{percent(rule.get('level'))} interval of the rise in the share of the framing it "
             "claims (Dirichlet posteriors on the sentence counts of each version) lies above "
             "zero"
             + (f"; a headline also needs the main framing to switch, its gain in share at "
@@ -83,8 +85,6 @@ def _variant(framing: Mapping[str, Any]) -> str:
             "variant's.")
 
 
-def _pct(value: Any, digits: int = 0) -> str:
-    return "—" if value is None else f"{100 * float(value):.{digits}f}%"
 
 
 def _num(value: Any) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import passages
-from .markup import md_fragment, md_text, squash
+from .markup import md_fragment, md_text, percent, squash
 from .refs import Refs
 
 KIND_ORDER = ("unchanged", "edited", "rewritten", "moved", "split", "merged", "added", "removed")
@@ -143,12 +143,9 @@ def _themes(refs: Refs) -> list[str]:
         rest = f"; members: {', '.join(members)}" if len(members) > 3 else ""
         lines.append(f"- **{name or md_text(theme.get('theme', ''))}**: "
                      f"{theme.get('old_passages')} → {theme.get('new_passages')} passages "
-                     f"({_pct(theme.get('old_share'))} → {_pct(theme.get('new_share'))}){rest}")
+                     f"({percent(theme.get('old_share') or 0, 1)} → "
+                     f"{percent(theme.get('new_share') or 0, 1)}){rest}")
     return lines + [""]
-
-
-def _pct(share: Any) -> str:
-    return f"{100 * float(share or 0):.1f}%"
 
 
 def _actors(refs: Refs, chart: str | None) -> list[str]:

@@ -29,6 +29,11 @@ def squash(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def percent(value: object, digits: int = 0) -> str:
+    """A share as a percentage ("73%", "1.3%"); "—" when it was not measured."""
+    return "—" if value is None else f"{100 * float(value):.{digits}f}%"
+
+
 def md_text(text: str) -> str:
     """Escape document text for inline Markdown: it renders as exactly these characters."""
     return escape_line_start(md_fragment(squash(text)))
