@@ -29,9 +29,10 @@ _NUMBERED_PARA = re.compile(r"^(\d{1,3})(?:\.(?!\d)|\))?\s+(?=[\"“‘'(A-Z])")
 _FINAL_PUNCT = re.compile(r"[.,;!?][\"'”’)\]]*$")
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*")
 _CLOSING_QUOTE = re.compile(r"[\"”][)\]]*$")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
 _MONTH_DATE = re.compile(
-    r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE
+    r"\b(" + "|".join(MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE
 )
 _FILE_DATE = re.compile(r"^((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?(?:[-_ ]+(.*))?$")
 
@@ -310,6 +311,6 @@ def date_from_text(text: str, *, within: int = 3000) -> str | None:
     match = _MONTH_DATE.search(text[:within])
     if not match:
         return None
-    month = _MONTHS.index(match.group(1).lower()) + 1
+    month = MONTHS.index(match.group(1).lower()) + 1
     day = f"-{int(match.group(2)):02d}" if match.group(2) else ""
     return f"{match.group(3)}-{month:02d}{day}"

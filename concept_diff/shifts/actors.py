@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document
+from ..segment import MONTHS
 from .gazetteer import Actor, blockers, known_actors
 from .names import (
     add_bare_heads,
@@ -51,9 +52,7 @@ _NAME_AFTER = re.compile(
 )
 # Any dash inside a name is a hyphen ("al—Qaida", an OCR em dash, is "al-Qaida").
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
-_MONTHS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-)
+_MONTHS = frozenset(MONTHS)
 _CAPTION_WORD = re.compile(r"[^\W\d_][\w'.]*")
 # "June 1, 2002", "march 22, 2002", "_luly 7, 2009" (OCR): the word before a day and a year.
 _DAY_YEAR = re.compile(r"\S+\s+\d{1,2}\s*,\s*(?:1[89]|20)\d\d\b")
@@ -71,6 +70,8 @@ def is_caption(text: str) -> bool:
     if any(w[0].islower() and w not in _CONNECTORS and w.lower() not in _MONTHS for w in words):
         return False
     return bool(dated) or text.lstrip()[:1] in "\"“”'‘’—–-"
+
+
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 
 
