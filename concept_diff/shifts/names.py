@@ -45,7 +45,8 @@ STATE_FORMS = frozenset(
         "United",
     }
 )
-# Heads that make a capitalised run a document, event, office or place rather than an actor.
+# Heads that make a capitalised run a document, event, office or place rather than an actor
+# (a "Partnership" is an arrangement between actors: "Trans-Pacific Partnership").
 NON_ACTOR_HEADS = frozenset(
     {
         "Accord", "Accords", "Account", "Act", "Agreement", "Agreements", "Amendment",
@@ -53,7 +54,7 @@ NON_ACTOR_HEADS = frozenset(
         "Code", "Concept", "Conference", "Convention", "Crisis", "Day", "Declaration",
         "Depression", "Doctrine", "Era", "Famine", "Games", "Genocide", "Gulf", "Holocaust",
         "Initiative", "Island", "Islands", "Lake", "Law", "Mountains", "Ocean", "Olympics",
-        "Peninsula", "Plan", "Program", "Programme", "Protocol", "Recession", "Report",
+        "Partnership", "Partnerships", "Peninsula", "Plan", "Program", "Programme", "Protocol", "Recession", "Report",
         "Resolution", "Review", "Revolution", "River", "Sea", "Seas", "Section", "Strait",
         "Straits", "Strategy", "Summit", "Talks", "Treaty", "War", "Zone",
     }
