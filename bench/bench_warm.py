@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -94,9 +95,29 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
 # --- driver --------------------------------------------------------------------------------
 
 
+def cache_root(folder: Path, label: str) -> Path:
+    """A cache root of this revision's own: its loaded documents and parses (copied from
+    $CONCEPT_DIFF_CACHE), the embeddings and ONNX models shared (linked). One shared root would
+    not do: a revision whose loader code differs deletes the other's document entries, so every
+    run in the interleaved loop would load both documents cold (~1.2 s)."""
+    shared = Path(os.environ.get("CONCEPT_DIFF_CACHE", "/tmp/cdcache"))
+    root = folder / ("cache-" + label.split()[0])
+    if not root.exists():
+        root.mkdir()
+        for name in ("embeddings", "onnx"):
+            if (shared / name).exists():
+                (root / name).symlink_to((shared / name).resolve())
+        for name in ("documents", "parses"):
+            if (shared / name).exists():
+                shutil.copytree(shared / name, root / name)
+    return root
+
+
 def run_worker(source: Path, out: Path, formats: list[str], which: list[int],
-               profile: bool = False) -> dict:
+               profile: bool = False, cache: Path | None = None) -> dict:
     env = dict(os.environ, PYTHONPATH=str(source))
+    if cache is not None:
+        env["CONCEPT_DIFF_CACHE"] = str(cache)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's install has its bytecode compiled
     command = [sys.executable, *(["-m", "cProfile", "-s", "cumulative"] if profile else []),
                __file__, "--worker", "--out", str(out), "--formats", ",".join(formats),
@@ -132,14 +153,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sources = {f"baseline {args.baseline}": export(args.baseline, folder), "current": ROOT}
+        caches = {label: cache_root(folder, label) for label in sources}
+        for label, source in sources.items():  # compiles the bytecode, warms the caches
+            run_worker(source, folder / "out", formats, [0], cache=caches[label])
         if args.profile:
-            run_worker(ROOT, folder / "profile", formats, [0], profile=True)
-        for source in sources.values():  # compiles the bytecode, warms the caches
-            run_worker(source, folder / "out", formats, [0])
+            run_worker(ROOT, folder / "profile", formats, [0], profile=True,
+                       cache=caches["current"])
+            if not args.repeat:
+                return
         runs: dict[str, list[dict]] = {label: [] for label in sources}
         for _ in range(args.repeat):  # interleaved, so load on the box hits both alike
             for label, source in sources.items():
-                runs[label].append(run_worker(source, folder / "out", formats, [0]))
+                runs[label].append(run_worker(source, folder / "out", formats, [0],
+                                              cache=caches[label]))
         what = f"--format {','.join(formats)}" if formats else "no reports"
         print(f"warm compare NSS 2010 → 2015 ({what}), median of "
               f"{args.repeat} fresh processes, seconds; 'wall' is the whole process as a user "
@@ -157,7 +183,8 @@ def main() -> None:
             outs = {label: folder / label.split()[0] for label in sources}
             every = list(range(len(pairs())))
             for label, source in sources.items():
-                run_worker(source, outs[label], ["md", "html", "json", "csv"], every)
+                run_worker(source, outs[label], ["md", "html", "json", "csv"], every,
+                           cache=caches[label])
             lines = identical(*outs.values())
             print(f"reports, baseline vs current: {sum('DIFFERENT' in x for x in lines)} of "
                   f"{len(lines)} files differ")
