@@ -47,12 +47,14 @@ class Unit:
 
 
 def is_heading_like(text: str) -> bool:
-    """Short, no final punctuation, and title-case or all caps (numbering allowed in front)."""
+    """Short, no final punctuation, no bullet, and title-case or all caps (numbering allowed)."""
     text = text.strip()
     if not text or len(text) > 150 or _FINAL_PUNCT.search(text) or text.endswith(":"):
         return False
     if _MARKDOWN.match(text):
         return True
+    if BULLET.match(text):
+        return False  # an item of a list ("0 Promoting the efforts of the new Director ...")
     body = ENUMERATOR.sub("", text, count=1)
     words = _WORD.findall(body)
     if not words or len(words) > 18 or not (body[0].isupper() or body[0].isdigit()):
@@ -123,17 +125,84 @@ def _strip_markup(text: str) -> tuple[str, int | None]:
     return BULLET.sub("", text, count=1), None
 
 
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_SENTENCE_INSIDE = re.compile(r"[.!?][\"'”’)]*\s+[\"“(]?[A-Z]")
+
+
+def _roman_value(numeral: str) -> int:
+    values = [_ROMAN_VALUES[c] for c in numeral.lower()]
+    return sum(-v if v < w else v for v, w in itertools.zip_longest(values, values[1:], fillvalue=0))
+
+
+def _numbers(text: str) -> set[tuple[str, int]]:
+    """The place of a numbered unit in its series: ("arabic", 2) for "2.", ("letter", 2) for
+    "B.", ("roman", 4) for "IV." (a lone I, V, X, L or C may be a letter or a numeral)."""
+    match = ENUMERATOR.match(text)
+    if not match:
+        return set()
+    mark = match.group().strip()[:-1]
+    if mark.isdigit():
+        return {("arabic", int(mark))}
+    found = set()
+    if len(mark) == 1 and mark.isalpha():
+        found.add(("letter" if mark.isupper() else "small", ord(mark.lower()) - 96))
+    if _ROMAN_NUMERAL.match(mark.upper()):
+        found.add(("roman" if mark.isupper() else "small roman", _roman_value(mark)))
+    return found
+
+
+def _sibling_headings(texts: Sequence[str], heading: Sequence[bool]) -> set[int]:
+    """Numbered units that are headings because the numbers beside them in their series are:
+    "B. Successes and Challenges since 2002" between the headings "A. ..." and "C. ...",
+    "1. Opening markets and integrating developing countries." before the heading "3. ...".
+    Each is one short sentence with text of its own below it (not the next item of a list)."""
+    numbers = [_numbers(t) for t in texts]
+    promoted: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for i, text in enumerate(texts):
+            if heading[i] or i in promoted or not numbers[i] or not _short_title(text):
+                continue
+            following = next((j for j in range(i + 1, len(texts)) if texts[j].strip()), None)
+            if following is None or numbers[following] & {(s, v + 1) for s, v in numbers[i]}:
+                continue  # the last unit, or an item followed by the next item: a list
+            for style, value in numbers[i]:
+                near = [j for j in range(max(0, i - 80), min(len(texts), i + 80))
+                        if j != i and numbers[j] & {(style, value - 1), (style, value + 1)}]
+                if any(heading[j] or j in promoted for j in near):
+                    promoted.add(i)
+                    changed = True
+                    break
+    return promoted
+
+
+def _short_title(text: str) -> bool:
+    body = ENUMERATOR.sub("", text.strip(), count=1)
+    return (
+        len(_WORD.findall(body)) <= 18
+        and not _SENTENCE_INSIDE.search(body)
+        and not re.search(r"[,;:]$", body)
+        and body[:1].isupper()
+    )
+
+
 def segment_units(units: Iterable[Unit]) -> list[Block]:
     """Classify units into heading and passage Blocks; numbered paragraphs get labels."""
     units = [u for u in units if u.text.strip()]
     bare = _uses_bare_numbers([u.text for u in units])
+    raws = [u.text.strip() for u in units]
+    looks = [
+        u.kind == "heading"
+        or (u.kind == "auto" and (_MARKDOWN.match(raw) is not None or is_heading_like(raw)))
+        for u, raw in zip(units, raws)
+    ]
+    siblings = _sibling_headings(raws, looks)
     blocks: list[Block] = []
-    for unit in units:
-        raw = unit.text.strip()
+    for k, unit in enumerate(units):
+        raw = raws[k]
         text, md_level = _strip_markup(raw)
-        heading = unit.kind == "heading" or (
-            unit.kind == "auto" and (md_level is not None or is_heading_like(raw))
-        )
+        heading = unit.kind != "passage" and (looks[k] or k in siblings)
         previous = blocks[-1] if blocks else None
         if heading and unit.kind == "auto" and md_level is None and _is_attribution(raw, previous):
             blocks[-1] = Block("passage", f"{previous.text} {text}", label=previous.label)

@@ -450,7 +450,8 @@ def _starts_new_paragraph(a: str, b: str, width: float | None, by_blank_lines: b
             return True
         return not by_blank_lines and len(a) < 0.75 * width
     if is_heading_like(a):
-        short = width is None or len(a) < 0.7 * width
+        # a numbered title ("3. How We Will Advance Freedom: ...") is a heading at any length
+        short = width is None or len(a) < 0.7 * width or bool(ENUMERATOR.match(a))
         return short and not (is_heading_like(b) and not ENUMERATOR.match(b) and len(b) < 90)
     return False
 
@@ -505,20 +506,54 @@ def rejoin_lines(
 def _continues(a: Paragraph, b: Paragraph) -> bool:
     """Is ``b`` the rest of ``a``'s sentence, split by a blank line or a page break?"""
     left, right = a.text, b.text
-    if ends_sentence(left) or BULLET.match(right) or ENUMERATOR.match(right):
+    if BULLET.match(right) or ENUMERATOR.match(right) or right.startswith("#"):
         return False
-    if right.startswith("#") or left.startswith("#"):
+    if left.startswith("#"):
         return False
+    if ends_sentence(left):
+        return _resumes_after_stop(left, right)
     if _CONTINUATION.match(right) and not is_heading_like(left):
         return True
     if _HYPHEN_END.search(left) and not left.endswith(" -") and right[:1].isalpha():
         return True  # "sub-" + "Saharan": the hyphen rule decides whether it stays
-    return (
-        b.after_page_break
-        and not is_heading_like(left)
-        and not is_heading_like(right)
-        and len(left.split()) >= 6
-    )
+    prose = len(left.split()) >= 6 and not is_heading_like(right)
+    if prose and not is_heading_like(left) and _OPEN_END.search(left):
+        return True  # "... North America, South America," + "Europe, Africa ..."
+    if prose and not is_heading_like(left) and _RESUMES.match(right):
+        return True  # "... the International Monetary Fund" + "(IMF), and ..."
+    if not (b.after_page_break and prose):
+        return False
+    # a page break after a line that is no heading, or after a title-case line with a word in
+    # small letters: a heading is never the last line of a page, its paragraph goes with it
+    return not is_heading_like(left) or _sentence_head(left)
+
+
+_OPEN_END = re.compile(  # a comma or a word no sentence ends on: the sentence goes on
+    r"(?:,|\b(?:the|a|an|of|and|or|nor|to|in|for|with|by|from|on|at|as|than|that|its|their|our"
+    r"|whose|which|between|such|including)|\s[-–—])$"
+)
+_RESUMES = re.compile(r"^(?:\([A-Z]{2,}[a-z]?\)|\$\d|[\"“][a-z])")  # "(IMF)", "$4.5", '"network"'
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.){2,}[\"'”’)\]]*$")  # U.S., U.N., e.g.
+_LIST_ITEM_END = re.compile(r"(?:;|;\s+(?:and|or))$")
+
+
+def _resumes_after_stop(left: str, right: str) -> bool:
+    """A paragraph in small letters after a stop that ends no sentence: an abbreviation
+    ("Thanks to U.S." + "leadership, the ..."), or a colon or semicolon before a clause that is
+    no item of a list ("can fail;" + "and we know ..."; an item ends ";" or "; and")."""
+    if not _CONTINUATION.match(right) or is_heading_like(left):
+        return False
+    if _ABBREVIATION_END.search(left):
+        return True
+    return left.rstrip()[-1:] in ":;" and not _LIST_ITEM_END.search(right.rstrip())
+
+
+def _sentence_head(text: str) -> bool:
+    """A title-case-looking line that reads as the start of a sentence: six words or more, with
+    a significant word in small letters ("Ongoing conflicts in Sudan, ..., and the Central
+    African"), or ending on a word no title ends on."""
+    lower = [w for w in _WORDS.findall(text) if len(w) >= 4 and w.islower()]
+    return len(text.split()) >= 6 and (bool(lower) or bool(_OPEN_END.search(text)))
 
 
 def _interrupting_header(before: Paragraph, line: Paragraph, after: Paragraph) -> bool:
