@@ -7,8 +7,11 @@
 Each run is a fresh process that does what ``concept-diff compare OLD NEW -o DIR/r.md
 --format FORMATS -q`` does, with the embedding and document cache of CONCEPT_DIFF_CACHE
 (run once to warm it): import the package and CLI, load, embed (cache hits), align, analyse
-shifts, build the JSON contract, draw the charts (md and html), write each report format. The whole process is timed from
-outside (what a user waits for) and each phase from inside. The same is measured, in this
+shifts, build the JSON contract, write the reports (``write_reports``: the charts for md and
+html, drawn in a child process started before the comparison where the revision has one, and
+each format). The whole process is timed from outside (what a user waits for) and each phase
+from inside; a phase's CPU time is this process's, the chart child's counts only in the whole
+process's ('wall' column of the CPU rows). The same is measured, in this
 run and interleaved with it, for the package as it was at ``--baseline`` (exported with
 ``git archive``); medians of ``--repeat`` processes each. The box is shared, so figures are
 noisy: compare the two columns of one run, not figures across runs.
@@ -37,8 +40,7 @@ from bench_shifts import export, identical, pairs  # the same pairs, revision ex
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "72e1426"  # before the warm-compare speed work
-PHASES = ("import", "load", "embed", "align", "shifts", "contract", "charts", "md", "html", "json",
-          "csv")
+PHASES = ("import", "load", "embed", "align", "shifts", "contract", "reports")
 STEPS = {"loading": "load", "embedding": "embed", "aligning": "align", "analysing": "shifts"}
 
 
@@ -52,7 +54,12 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
     import concept_diff.cli  # noqa: F401  (the CLI's import is part of what a user waits for)
     from concept_diff.api import compare_files  # noqa: F401
     from concept_diff.comparison import compare
-    from concept_diff.report import _WRITERS, _charts, report_base
+    from concept_diff.report import write_reports
+
+    try:  # the chart process, where the revision has one
+        from concept_diff.report import start_charts
+    except ImportError:
+        start_charts = None
 
     def now() -> tuple[float, float]:
         return time.perf_counter(), time.process_time()
@@ -65,7 +72,11 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
 
     for index in which:
         label, old, new = pairs()[index]
+        folder = out / label
         marks: list[tuple[str, tuple[float, float]]] = [("load", now())]
+        # as compare_files does: the chart process starts before the comparison
+        drawer = (start_charts(formats, folder / "report.md") if start_charts and formats
+                  else None)
 
         def step(name: str, _done: int | None = None, _total: int | None = None,
                  marks: list = marks) -> None:
@@ -79,16 +90,12 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
         marks.append(("end", now()))
         for (phase, at), (_, until) in pairwise(marks):
             add(phase, at, until)
-        folder = out / label
         folder.mkdir(parents=True, exist_ok=True)
-        # write_reports, step by step: the charts (for md and html), then each format
-        at, base = now(), report_base(contract, folder / "report.md")
-        pngs = _charts(contract) if {"md", "html"} & set(formats) else {}
-        add("charts", at, now())
-        for fmt in formats:
+        if formats:
             at = now()
-            _WRITERS[fmt](contract, base, pngs)
-            add(fmt, at, now())
+            write_reports(contract, folder / "report.md", formats,
+                          **({"drawer": drawer} if drawer is not None else {}))
+            add("reports", at, now())
     print(json.dumps(times))
 
 
@@ -138,7 +145,7 @@ def run_worker(source: Path, out: Path, formats: list[str], which: list[int],
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--baseline", default=BASELINE, help="a revision or a source folder")
     parser.add_argument("--formats", default="md,html,json,csv")
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--profile", action="store_true")
@@ -152,7 +159,11 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        sources = {f"baseline {args.baseline}": export(args.baseline, folder), "current": ROOT}
+        # a revision, or a folder holding a concept_diff package (e.g. this working tree with
+        # one's own files as they were, to tell one change from others' work in progress)
+        base = (Path(args.baseline) if Path(args.baseline, "concept_diff").is_dir()
+                else export(args.baseline, folder))
+        sources = {f"baseline {args.baseline}": base, "current": ROOT}
         caches = {label: cache_root(folder, label) for label in sources}
         for label, source in sources.items():  # compiles the bytecode, warms the caches
             run_worker(source, folder / "out", formats, [0], cache=caches[label])
@@ -171,7 +182,7 @@ def main() -> None:
               f"{args.repeat} fresh processes, seconds; 'wall' is the whole process as a user "
               "waits for it. The box is shared, so wall time is noisy; CPU time (user + "
               "system, all threads) is steadier")
-        names = [p for p in PHASES if p in runs["current"][0] and (formats or p != "charts")]
+        names = [p for p in PHASES if p in runs["current"][0]]
         names.append("wall")
         for kind, prefix in (("wall time", ""), ("CPU time", "cpu ")):
             print(f"  {kind:<22}" + "".join(f"{name:>9}" for name in names))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +59,12 @@ def compare_files(
     actor_specs: list[str] | str | Path | None = actors or None
     if actors and len(actors) == 1 and Path(actors[0]).suffix == ".toml":
         actor_specs = Path(actors[0])
-    with _progress(quiet) as step:
+    drawer = None
+    if output is not None:  # the charts' process starts now: matplotlib loads meanwhile
+        from .report import start_charts
+
+        drawer = start_charts(fmt, Path(output))
+    with _progress(quiet) as step, drawer or nullcontext():
         comparison = compare(old, new, model=model, device=device, cache_dir=cache_dir,
                              actors=actor_specs, framing=framing,
                              framing_labels=framing_labels, progress=step)
@@ -74,7 +79,7 @@ def compare_files(
             from .report import write_reports
 
             step("writing reports")
-            written = write_reports(comparison.to_dict(), Path(output), fmt)
+            written = write_reports(comparison.to_dict(), Path(output), fmt, drawer=drawer)
     return CompareResult(comparison, written)
 
 

@@ -10,17 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import atomic
 from ..errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .chart_process import ChartProcess
 
 FORMATS = ("md", "html", "json", "csv")
 _EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                ".json": "json", ".csv": "csv"}
 _ALIASES = {"markdown": "md", "htm": "html"}
 
-__all__ = ["FORMATS", "parse_formats", "write_reports"]
+__all__ = ["FORMATS", "parse_formats", "start_charts", "write_reports"]
 
 
 def parse_formats(formats: str | Iterable[str] | None, output: Path) -> list[str]:
@@ -61,19 +64,39 @@ def _slug(contract: Mapping[str, Any], side: str) -> str:
 
 
 def write_reports(contract: Mapping[str, Any], output: Path,
-                  formats: str | list[str] | None = None) -> list[Path]:
+                  formats: str | list[str] | None = None, *,
+                  drawer: ChartProcess | None = None) -> list[Path]:
     """Write the report in each format; returns every file written, in a fixed order.
 
     ``md`` writes the charts as PNG files beside it (``NAME-terms.png``, ``NAME-actors.png``);
     ``html`` embeds them; ``csv`` writes one file per table (``NAME-alignment.csv``, ...).
+    ``drawer``: a chart process (``start_charts``) that draws the charts while the text
+    formats render here. Every file is rendered before the first is written, so an error
+    (the charts' included) leaves no report behind.
     """
     chosen = parse_formats(formats, output)
     base = report_base(contract, output)
-    pngs = _charts(contract) if {"md", "html"} & set(chosen) else {}
-    written: list[Path] = []
-    for fmt in chosen:
-        written += _WRITERS[fmt](contract, base, pngs)
-    return written
+    drawn = bool({"md", "html"} & set(chosen))
+    if drawer is not None:
+        if drawn:
+            drawer.draw(contract)
+        else:
+            drawer.close()
+    files = {fmt: _RENDERERS[fmt](contract, base, {}) for fmt in chosen if fmt not in _DRAWN}
+    pngs = (drawer.result() if drawer is not None else _charts(contract)) if drawn else {}
+    files.update({fmt: _RENDERERS[fmt](contract, base, pngs) for fmt in chosen if fmt in _DRAWN})
+    return [atomic.write_bytes(path, data) for fmt in chosen for path, data in files[fmt]]
+
+
+def start_charts(formats: str | Iterable[str] | None, output: Path) -> ChartProcess | None:
+    """A chart process for ``write_reports``, started now so that matplotlib loads on another
+    core while the comparison runs; None when these formats draw no chart (or no child can be
+    started: ``write_reports`` then draws in this process)."""
+    if not {"md", "html"} & set(parse_formats(formats, output)):
+        return None
+    from .chart_process import start
+
+    return start()
 
 
 def _charts(contract: Mapping[str, Any]) -> dict[str, bytes]:
@@ -86,32 +109,36 @@ def _sibling(base: Path, suffix: str) -> Path:
     return base.with_name(base.name + suffix)
 
 
-def _write_md(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+Rendered = list[tuple[Path, bytes]]  # each file a format writes, with its bytes
+
+
+def _render_md(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> Rendered:
     from .markdown import to_markdown
 
     images = {name: _sibling(base, f"-{name}.png") for name in sorted(pngs)}
-    written = [atomic.write_bytes(path, pngs[name]) for name, path in images.items()]
     text = to_markdown(contract, charts={name: path.name for name, path in images.items()})
-    return [atomic.write_text(_sibling(base, ".md"), text), *written]
+    return [(_sibling(base, ".md"), text.encode("utf-8")),
+            *((path, pngs[name]) for name, path in images.items())]
 
 
-def _write_html(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+def _render_html(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> Rendered:
     from .html import to_html
 
-    return [atomic.write_text(_sibling(base, ".html"), to_html(contract, charts=pngs))]
+    return [(_sibling(base, ".html"), to_html(contract, charts=pngs).encode("utf-8"))]
 
 
-def _write_json(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+def _render_json(contract: Mapping[str, Any], base: Path, _pngs: dict[str, bytes]) -> Rendered:
     from .json import to_json
 
-    return [atomic.write_text(_sibling(base, ".json"), to_json(contract))]
+    return [(_sibling(base, ".json"), to_json(contract).encode("utf-8"))]
 
 
-def _write_csv(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> list[Path]:
+def _render_csv(contract: Mapping[str, Any], base: Path, _pngs: dict[str, bytes]) -> Rendered:
     from .tables import frames, to_csv
 
-    return [atomic.write_text(_sibling(base, f"-{name}.csv"), to_csv(frame))
+    return [(_sibling(base, f"-{name}.csv"), to_csv(frame).encode("utf-8"))
             for name, frame in frames(contract).items()]
 
 
-_WRITERS = {"md": _write_md, "html": _write_html, "json": _write_json, "csv": _write_csv}
+_RENDERERS = {"md": _render_md, "html": _render_html, "json": _render_json, "csv": _render_csv}
+_DRAWN = ("md", "html")  # the formats that show the charts

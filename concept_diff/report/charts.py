@@ -38,6 +38,21 @@ def charts(contract: Mapping[str, Any]) -> dict[str, bytes]:
     return out
 
 
+def chart_input(contract: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of the contract ``charts`` reads (plain JSON data): what chart_process sends
+    its child."""
+    return {**{side: {k: (contract.get(side) or {}).get(k) for k in ("date", "title")}
+               for side in ("old", "new")},
+            "terms": contract.get("terms", []), "actors": contract.get("actors", [])}
+
+
+def prepare() -> None:
+    """Import what drawing needs (most of a chart's time on a first draw)."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure
+    import matplotlib.style  # noqa: F401
+
+
 def label(text: Any, limit: int = 40) -> str:
     """Document text as a chart label: shortened, and ``$`` escaped so it is not mathtext."""
     text = " ".join(str(text).split())
