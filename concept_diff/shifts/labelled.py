@@ -3,8 +3,10 @@
 An item names a document year, a passage, a sentence index, an actor and the sentence's
 fingerprint; the texts themselves are never committed. Resolving re-runs actor detection over
 the documents (as the sample was drawn) and finds each sentence by its fingerprint, so a
-loader change that renumbers passages does not break the set. Items that no longer resolve
-are left out (at most 5 %; more is an error).
+loader change that renumbers passages does not break the set; a sentence a loader repair has
+since joined to its continuation (a page break mended) is found inside the longer sentence by
+its hint and fingerprint. Items that no longer resolve are left out (at most 5 %; more is an
+error).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..fingerprint import fingerprint, read_tsv
+from ..fingerprint import fingerprint, normalised, read_tsv
 from .actors import Matcher, Mention, detect_actors, find_mentions
 
 
@@ -52,7 +54,8 @@ def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = N
                 by_print.setdefault((year, fingerprint(sentence.text)), (p.id, k, sentence.text))
     items, missing = [], []
     for row in rows:
-        where = by_print.get((row["year"], row["fp"]))
+        where = by_print.get((row["year"], row["fp"])) or _joined(row, docs[years.index(
+            row["year"])])
         mention = None
         if where:
             mention = found.get((row["year"], where[0], where[1], row["actor"])) or _by_alias(
@@ -66,6 +69,25 @@ def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = N
         raise InputError(f"{len(missing)} items do not resolve in the corpus "
                          f"(first: {missing[0]})", items_tsv)
     return items, list(found.values())
+
+
+def _joined(row: dict[str, str], doc) -> tuple[str, int, str] | None:
+    """(passage, index, text) of the sentence that now holds the item's sentence as a stretch
+    beginning with its hint (its first words) and ending anywhere after: what a loader makes
+    of a sentence cut by a page break once it joins the halves."""
+    start = normalised(row.get("hint", ""))
+    if not start:
+        return None
+    for p in doc.passages:
+        for k, sentence in enumerate(p.sentences):
+            text = normalised(sentence.text)
+            at = text.find(start)
+            while at >= 0:
+                for end in range(at + len(start), len(text) + 1):
+                    if fingerprint(text[at:end]) == row["fp"]:
+                        return p.id, k, sentence.text
+                at = text.find(start, at + 1)
+    return None
 
 
 def _by_alias(row: dict[str, str], passage: str, index: int, text: str) -> Mention | None:
