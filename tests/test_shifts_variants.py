@@ -43,7 +43,8 @@ def loose(form: str) -> re.Pattern:
     """The form in any case, with or without hyphens, spaces or apostrophes between its
     pieces, and with any ending (plurals): written independently of variants.py."""
     pieces = re.findall(r"[^\W_]+", form.replace("'", "").replace("’", ""))
-    return re.compile(r"\b" + r"[\s\-'’]*".join(map(re.escape, pieces)), re.IGNORECASE)
+    # not inside a word after an apostrophe: "IDA" is not the end of "al-Qa'ida"
+    return re.compile(r"(?<![\w'’])" + r"[\s\-'’]*".join(map(re.escape, pieces)), re.IGNORECASE)
 
 
 def named_forms(headline: dict, shifts) -> set[str]:
