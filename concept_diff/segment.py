@@ -278,7 +278,7 @@ def _is_dateline(block: Block) -> bool:
     return not _LOWER.search(rest) and len(_WORD.findall(rest)) <= 4
 
 
-_MINOR = frozenset(  # English words a title writes in small letters
+MINOR_WORDS = frozenset(  # English words a title writes in small letters
     ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
      "or", "the", "to", "with"]
 )
@@ -305,7 +305,7 @@ def title_case(title: str, prose: str) -> str:
         if capitals[word] > others[word] or (not others[word] and not re.search("[AEIOUY]", word)):
             return word  # NATO in the prose, or no vowel to say it by (NSC)
         lower = word.lower()
-        if position > 1 and lower in _MINOR:
+        if position > 1 and lower in MINOR_WORDS:
             return lower
         return lower[:1].upper() + lower[1:]
 

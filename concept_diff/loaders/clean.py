@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import CleanupReport
-from ..segment import BULLET, ENUMERATOR, is_heading_like, title_case_ratio
+from ..segment import BULLET, ENUMERATOR, MINOR_WORDS, is_heading_like, title_case_ratio
 from .spacing import fix_letterspacing, undo_letterspacing
 from .words import is_common, is_known, is_word
 
@@ -126,7 +126,8 @@ def normalise_whitespace(text: str) -> str:
     text = text.replace("\f", f"\n{PAGE_BREAK}\n")
     text = re.sub(r"[\t\u00a0\u2000-\u200a\u202f\u3000]", " ", text)
     text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    # rstrip would take the form feed too: a page break stays a line of its own
+    return "\n".join(line if line == PAGE_BREAK else line.rstrip() for line in text.split("\n"))
 
 
 # --- running headers, footers, page numbers --------------------------------------------
@@ -539,20 +540,23 @@ _LIST_ITEM_END = re.compile(r"(?:;|;\s+(?:and|or))$")
 
 def _resumes_after_stop(left: str, right: str) -> bool:
     """A paragraph in small letters after a stop that ends no sentence: an abbreviation
-    ("Thanks to U.S." + "leadership, the ..."), or a colon or semicolon before a clause that is
-    no item of a list ("can fail;" + "and we know ..."; an item ends ";" or "; and")."""
+    ("Thanks to U.S." + "leadership, the ..."), or a colon or semicolon before a clause, where
+    neither is an item of a list ("can fail;" + "and we know ..."; an item ends ";" or "; and",
+    or opens in small letters or with a bullet)."""
     if not _CONTINUATION.match(right) or is_heading_like(left):
         return False
     if _ABBREVIATION_END.search(left):
         return True
-    return left.rstrip()[-1:] in ":;" and not _LIST_ITEM_END.search(right.rstrip())
+    item = _LIST_ITEM_END.search(right.rstrip()) or left[:1].islower() or BULLET.match(left)
+    return left.rstrip()[-1:] in ":;" and not item
 
 
 def _sentence_head(text: str) -> bool:
     """A title-case-looking line that reads as the start of a sentence: six words or more, with
-    a significant word in small letters ("Ongoing conflicts in Sudan, ..., and the Central
-    African"), or ending on a word no title ends on."""
-    lower = [w for w in _WORDS.findall(text) if len(w) >= 4 and w.islower()]
+    a significant word in small letters that a title would capitalise ("Ongoing conflicts in
+    Sudan, ..., and the Central African"), or ending on a word no title ends on."""
+    lower = [w for w in _WORDS.findall(text)
+             if len(w) >= 4 and w.islower() and w not in MINOR_WORDS]  # "with" may be small
     return len(text.split()) >= 6 and (bool(lower) or bool(_OPEN_END.search(text)))
 
 
