@@ -79,28 +79,51 @@ def pair_lexical(
 
     With ``floor`` (per pair), a pair whose upper bound (``quick_ratio``, a bag-of-words count)
     is already below its floor keeps that bound instead: it cannot matter, and the exact ratio
-    is where the time goes.
+    is where the time goes. Exact ratios are remembered for the two sides (``_memo``), so a pair
+    asked for again (the pair decision's feature rows, the related pointers and the attached
+    merges ask for the same candidates) is not matched twice.
     """
     out = [0.0] * len(pairs)
     by_new: dict[int, list[int]] = {}
     for k, (_, j) in enumerate(pairs):
         by_new.setdefault(j, []).append(k)
+    memo = _memo(old, new)
     matcher = SequenceMatcher(None, autojunk=False)
     for j in sorted(by_new):
-        matcher.set_seq2(new.toks[j])
+        indexed = False
         for k in by_new[j]:
-            a = old.toks[pairs[k][0]]
+            i = pairs[k][0]
+            known = memo.get((i, j))
+            # an exact ratio at or above the floor is what the bound would have led to
+            if known is not None and (floor is None or known >= floor[k]):
+                out[k] = known
+                continue
+            a = old.toks[i]
             if not a and not new.toks[j]:
                 out[k] = 1.0
                 continue
+            if not indexed:
+                matcher.set_seq2(new.toks[j])
+                indexed = True
             matcher.set_seq1(a)
             if floor is not None and floor[k] > 0:  # a floor <= 0 is met by any ratio
                 bound = matcher.quick_ratio()
                 if bound < floor[k]:
                     out[k] = bound
                     continue
-            out[k] = matcher.ratio()
+            out[k] = memo[(i, j)] = matcher.ratio()
     return out
+
+
+def _memo(old: object, new: object) -> dict[tuple[int, int], float]:
+    """The exact ratios found so far between ``old``'s and ``new``'s units, kept on ``new``
+    (the memo lives as long as the units; their tokens never change)."""
+    memos = vars(new).setdefault("_lexical_memo", [])
+    for side, found in memos:
+        if side is old:
+            return found
+    memos.append((old, {}))
+    return memos[-1][1]
 
 
 def bounded_ratio(matcher: SequenceMatcher, a: list[str], floor: float) -> float:
