@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import __version__
 from .align import Alignment, AlignParams, align, decision_for, sentence_texts
+from .beside import beside
 from .evaluation import measured
 from .model import Document
 
@@ -144,6 +145,9 @@ def compare(
     vecs = _encode(embedder, texts, step)
     cuts = _cuts([len(old_texts), len(new_texts), len(old_sent), len(new_sent)])
     old_v, new_v, old_s, new_s = (vecs[a:b] for a, b in cuts)
+    # The analysis reads no alignment, so it runs meanwhile in a forked child (beside.py)
+    shifts_of = beside(lambda: _shifts(old_doc, new_doc, None, embedder, actors, framing,
+                                       framing_labels)) if analyse else None
     step("aligning")
     alignment = align(old_doc, new_doc, old_v, new_v, params,
                       old_sentence_vecs=old_s, new_sentence_vecs=new_s,
@@ -151,8 +155,7 @@ def compare(
     info = {"name": embedder.name, "source": embedder.source, "identity": embedder.identity}
     if analyse:
         step("analysing terms, actors and framing")
-    shifts = (_shifts(old_doc, new_doc, alignment, embedder, actors, framing, framing_labels)
-              if analyse else None)
+    shifts = shifts_of() if shifts_of is not None else None
     comparison = Comparison(old_doc, new_doc, alignment, info, alignment.parameters)
     if shifts is not None:
         comparison.shifts = shifts
@@ -195,7 +198,7 @@ def _cuts(sizes: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _shifts(old: Document, new: Document, alignment: Alignment, embedder: Any, actors: Any,
+def _shifts(old: Document, new: Document, alignment: Alignment | None, embedder: Any, actors: Any,
             framing: Any, framing_labels: Any = None) -> dict:
     """Terms, actors and headlines (concept_diff.shifts), and the scored mentions (for
     ``--mentions``; not part of the JSON contract)."""
