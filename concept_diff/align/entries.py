@@ -49,8 +49,8 @@ def _kind(bead: Bead, old: Units, new: Units, params: AlignParams) -> str:
         return "merged"
     if bead.b > 1:
         return "split"
-    if old.keys[bead.i] == new.keys[bead.j]:
-        return "unchanged"
+    if old.keys[bead.i].casefold() == new.keys[bead.j].casefold():
+        return "unchanged"  # the same words; a change of letter case alone keeps a redline
     return "edited" if bead.lexical >= params.edited_min else "rewritten"
 
 
@@ -79,14 +79,20 @@ def build_entries(
 
 
 def redlines(entries: list[Entry], old: Units, new: Units) -> None:
+    """A word redline for every linked entry whose texts differ: an unchanged one has a
+    redline only where its letter case changed ("champion" -> "Champion"), so that shows."""
     from ..redline import diff_words
 
     for entry in entries:
-        if entry.old_index and entry.new_index and entry.kind != "unchanged":
-            entry.redline = diff_words(
-                " ".join(old.texts[i] for i in entry.old_index),
-                " ".join(new.texts[j] for j in entry.new_index),
-            )
+        if not (entry.old_index and entry.new_index):
+            continue
+        if entry.kind == "unchanged" and [old.keys[i] for i in entry.old_index] == [
+                new.keys[j] for j in entry.new_index]:
+            continue
+        entry.redline = diff_words(
+            " ".join(old.texts[i] for i in entry.old_index),
+            " ".join(new.texts[j] for j in entry.new_index),
+        )
 
 
 def order_entries(entries: list[Entry]) -> list[Entry]:

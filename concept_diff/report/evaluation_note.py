@@ -10,8 +10,9 @@ from typing import Any
 from .markup import percent
 
 GLOSSARY = (
-    "**Passage kinds.** Unchanged: the same text. Edited: the same content in the same place, "
-    "most words kept. Rewritten: the same content in the same place, most words new. Moved: "
+    "**Passage kinds.** Unchanged: the same words in the same order (a change of letter "
+    "case alone is no edit; it is marked and shown in a redline). Edited: the same content in "
+    "the same place, most words kept. Rewritten: the same content in the same place, most words new. Moved: "
     "the same content found out of order. Split or merged: one passage became several, or "
     "several one. Added or removed: no passage of the other version was judged to say the "
     "same thing. Similarity is the cosine of the passages' sentence-embedding vectors, lexical "

@@ -86,6 +86,8 @@ def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
         side, ids = ("new", new_ids) if new_ids else ("old", old_ids)
         title = refs.names(side, ids)
     line = f"{anchors}**{title}** · {md_text(KIND_WORDS.get(kind, kind))}"
+    if kind == "unchanged" and entry.get("redline"):
+        line += " (only letter case differs)"
     line += _scores(entry)
     if kind == "moved":
         line += " · " + _moved_from(refs, old_ids)
@@ -167,7 +169,7 @@ def _body(refs: Refs, entry: Mapping[str, Any], html: bool) -> str:
     old_ids, new_ids = list(entry.get("old", [])), list(entry.get("new", []))
     if html and entry.get("kind") == "rewritten" and old_ids and new_ids:
         return _side_by_side(refs, old_ids, new_ids)
-    if entry.get("redline") and old_ids and new_ids and entry.get("kind") != "unchanged":
+    if entry.get("redline") and old_ids and new_ids:  # unchanged: only where the case changed
         return redlines.render(entry["redline"], html=html)
     side, ids = ("new", new_ids) if new_ids else ("old", old_ids)
     return md_text(" ".join(refs.passage(side, p)["text"] for p in ids))
