@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import atomic
 from ..errors import InputError
+from .chart_process import ChartError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .chart_process import ChartProcess
@@ -77,15 +78,23 @@ def write_reports(contract: Mapping[str, Any], output: Path,
     chosen = parse_formats(formats, output)
     base = report_base(contract, output)
     drawn = bool({"md", "html"} & set(chosen))
+    if drawer is not None and not drawn:
+        drawer.close()
+        drawer = None
     if drawer is not None:
-        if drawn:
-            drawer.draw(contract)
-        else:
-            drawer.close()
-    files = {fmt: _RENDERERS[fmt](contract, base, {}) for fmt in chosen if fmt not in _DRAWN}
-    pngs = (drawer.result() if drawer is not None else _charts(contract)) if drawn else {}
-    files.update({fmt: _RENDERERS[fmt](contract, base, pngs) for fmt in chosen if fmt in _DRAWN})
-    return [atomic.write_bytes(path, data) for fmt in chosen for path, data in files[fmt]]
+        from .charts import chart_names
+
+        drawer.draw(contract)
+        names = chart_names(contract)  # the reports render while the child draws
+    else:
+        pngs = _charts(contract) if drawn else {}
+        names = list(pngs)
+    files = [item for fmt in chosen for item in _RENDERERS[fmt](contract, base, names)]
+    if drawer is not None:
+        pngs = drawer.result()
+        if list(pngs) != names:
+            raise ChartError(f"drawing the charts failed: drew {list(pngs)}, not {names}")
+    return [atomic.write_bytes(path, _filled(content, pngs)) for path, content in files]
 
 
 def start_charts(formats: str | Iterable[str] | None, output: Path) -> ChartProcess | None:
@@ -109,31 +118,49 @@ def _sibling(base: Path, suffix: str) -> Path:
     return base.with_name(base.name + suffix)
 
 
-Rendered = list[tuple[Path, bytes]]  # each file a format writes, with its bytes
+class _Png(str):
+    """A chart's name, standing for its PNG until the chart is drawn."""
 
 
-def _render_md(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> Rendered:
+class _Page(str):
+    """An HTML page with a slot for each chart (html.fill_charts)."""
+
+
+Rendered = list[tuple[Path, bytes | _Png | _Page]]  # each file a format writes, and its bytes
+
+
+def _filled(content: bytes | _Png | _Page, pngs: Mapping[str, bytes]) -> bytes:
+    if isinstance(content, _Png):
+        return pngs[content]
+    if isinstance(content, _Page):
+        from .html import fill_charts
+
+        return fill_charts(content, pngs).encode("utf-8")
+    return content
+
+
+def _render_md(contract: Mapping[str, Any], base: Path, charts: list[str]) -> Rendered:
     from .markdown import to_markdown
 
-    images = {name: _sibling(base, f"-{name}.png") for name in sorted(pngs)}
+    images = {name: _sibling(base, f"-{name}.png") for name in sorted(charts)}
     text = to_markdown(contract, charts={name: path.name for name, path in images.items()})
     return [(_sibling(base, ".md"), text.encode("utf-8")),
-            *((path, pngs[name]) for name, path in images.items())]
+            *((path, _Png(name)) for name, path in images.items())]
 
 
-def _render_html(contract: Mapping[str, Any], base: Path, pngs: dict[str, bytes]) -> Rendered:
-    from .html import to_html
+def _render_html(contract: Mapping[str, Any], base: Path, charts: list[str]) -> Rendered:
+    from .html import page_with_slots
 
-    return [(_sibling(base, ".html"), to_html(contract, charts=pngs).encode("utf-8"))]
+    return [(_sibling(base, ".html"), _Page(page_with_slots(contract, charts)))]
 
 
-def _render_json(contract: Mapping[str, Any], base: Path, _pngs: dict[str, bytes]) -> Rendered:
+def _render_json(contract: Mapping[str, Any], base: Path, _charts: list[str]) -> Rendered:
     from .json import to_json
 
     return [(_sibling(base, ".json"), to_json(contract).encode("utf-8"))]
 
 
-def _render_csv(contract: Mapping[str, Any], base: Path, _pngs: dict[str, bytes]) -> Rendered:
+def _render_csv(contract: Mapping[str, Any], base: Path, _charts: list[str]) -> Rendered:
     from .tables import frames, to_csv
 
     return [(_sibling(base, f"-{name}.csv"), to_csv(frame).encode("utf-8"))
@@ -141,4 +168,3 @@ def _render_csv(contract: Mapping[str, Any], base: Path, _pngs: dict[str, bytes]
 
 
 _RENDERERS = {"md": _render_md, "html": _render_html, "json": _render_json, "csv": _render_csv}
-_DRAWN = ("md", "html")  # the formats that show the charts

@@ -38,6 +38,13 @@ def charts(contract: Mapping[str, Any]) -> dict[str, bytes]:
     return out
 
 
+def chart_names(contract: Mapping[str, Any]) -> list[str]:
+    """The charts ``charts`` draws for ``contract``, in its order, known without drawing (so
+    the reports can be rendered while a chart process draws)."""
+    return [name for name, rows in (("terms", _term_rows(contract)),
+                                    ("actors", _actor_bars(contract))) if rows]
+
+
 def chart_input(contract: Mapping[str, Any]) -> dict[str, Any]:
     """The part of the contract ``charts`` reads (plain JSON data): what chart_process sends
     its child."""
@@ -83,11 +90,7 @@ def _default_style(draw):
 @_default_style
 def term_rate_chart(contract: Mapping[str, Any]) -> bytes | None:
     """The terms whose rate per 10,000 words changed most, old and new bars side by side."""
-    terms = [t for t in contract.get("terms", [])
-             if isinstance(t.get("old_per_10k"), (int, float))
-             and isinstance(t.get("new_per_10k"), (int, float))]
-    terms.sort(key=lambda t: (-abs(t["new_per_10k"] - t["old_per_10k"]), t["term"]))
-    terms = [t for t in terms[:MAX_TERMS] if t["new_per_10k"] != t["old_per_10k"]]
+    terms = _term_rows(contract)
     if not terms:
         return None
     terms.reverse()  # barh draws bottom-up; the biggest change goes on top
@@ -107,14 +110,28 @@ def term_rate_chart(contract: Mapping[str, Any]) -> bytes | None:
 @_default_style
 def actor_framing_chart(contract: Mapping[str, Any]) -> bytes | None:
     """For each actor, two stacked bars (old, new) of the shares of each framing category."""
+    bars = _actor_bars(contract)
+    return _framing_bars(bars, "Actor framing, old and new") if bars else None
+
+
+def _term_rows(contract: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The term chart's rows, top to bottom: the largest changes of rate (none: no chart)."""
+    terms = [t for t in contract.get("terms", [])
+             if isinstance(t.get("old_per_10k"), (int, float))
+             and isinstance(t.get("new_per_10k"), (int, float))]
+    terms.sort(key=lambda t: (-abs(t["new_per_10k"] - t["old_per_10k"]), t["term"]))
+    return [t for t in terms[:MAX_TERMS] if t["new_per_10k"] != t["old_per_10k"]]
+
+
+def _actor_bars(contract: Mapping[str, Any]) -> list[tuple[str, Mapping[str, float]]]:
+    """The actor chart's bars, top to bottom: (label, framing shares) (none: no chart)."""
     actors = [a for a in contract.get("actors", [])
               if (a.get("old_framing") or a.get("new_framing"))]
     actors.sort(key=lambda a: (-((a.get("old_mentions") or 0) + (a.get("new_mentions") or 0)),
                                str(a.get("actor"))))
-    bars = [((f"{label(a.get('actor'), 30)} ({_version(contract, side)}, "
-             f"n={a.get(f'{side}_mentions') or 0})"), a.get(f"{side}_framing") or {})
+    return [((f"{label(a.get('actor'), 30)} ({_version(contract, side)}, "
+              f"n={a.get(f'{side}_mentions') or 0})"), a.get(f"{side}_framing") or {})
             for a in actors[:MAX_ACTORS] for side in ("old", "new")]
-    return _framing_bars(bars, "Actor framing, old and new") if bars else None
 
 
 def _framing_bars(bars: list[tuple[str, Mapping[str, float]]], title: str) -> bytes:
