@@ -64,6 +64,8 @@ def test_a_blank_line_after_an_abbreviation_does_not_end_the_sentence(nss):
     """NSS 2002 (Tika text): "Thanks to U.S." | blank line | "leadership, the recent IDA ..."."""
     doc = nss["2002"]
     assert len(_sentences(doc, r"\bU\.S\. leadership\b")) == 2
+    # a list item cut after "U.N.": "* remain committed to the basic U.N." | "Framework ...;"
+    assert len(_sentences(doc, r"basic U\.N\. Framework Convention for")) == 1
     for year, other in nss.items():
         for a, b in itertools.pairwise(other.passages):
             assert not (a.text.endswith("U.S.") and b.text[:1].islower()), (year, b.text[:40])

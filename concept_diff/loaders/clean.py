@@ -540,10 +540,15 @@ _LIST_ITEM_END = re.compile(r"(?:;|;\s+(?:and|or))$")
 
 def _resumes_after_stop(left: str, right: str) -> bool:
     """A paragraph in small letters after a stop that ends no sentence: an abbreviation
-    ("Thanks to U.S." + "leadership, the ..."), or a colon or semicolon before a clause, where
+    ("Thanks to U.S." + "leadership, the ..."; or the rest of a list item after one, whatever
+    its first letter), or a colon or semicolon before a clause, where
     neither is an item of a list ("can fail;" + "and we know ..."; an item ends ";" or "; and",
     or opens in small letters or with a bullet)."""
-    if not _CONTINUATION.match(right) or is_heading_like(left):
+    if is_heading_like(left):
+        return False
+    if BULLET.match(left) and _ABBREVIATION_END.search(left) and _LIST_ITEM_END.search(right):
+        return True  # "* remain committed to the basic U.N." + "Framework Convention ...;"
+    if not _CONTINUATION.match(right):
         return False
     if _ABBREVIATION_END.search(left):
         return True
