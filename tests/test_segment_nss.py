@@ -159,3 +159,16 @@ def test_a_sentence_head_before_a_page_break_joins_its_tail():
     assert doc.sections == []
     assert doc.passages[1].text.endswith("Eastern Coastal Provinces, as well as armed groups "
                                          "across the border, threaten civilians.")
+
+
+def test_a_title_case_sentence_head_takes_its_tail_in_small_letters():
+    doc = load_text(
+        "The Administration will reform foreign aid in three ways this year.\n\n"
+        "Promoting the efforts of the new Director for Foreign\n\n"
+        "assistance to ensure that aid is used as well as it can be.\n\n"
+        "Strengthen Our National Defense\n\n"
+        "A strong military is the bedrock of our national security.\n"
+    )
+    assert [s.heading for s in doc.sections] == ["Strengthen Our National Defense"]
+    assert doc.passages[1].text.startswith("Promoting the efforts")
+    assert doc.passages[1].text.endswith("as well as it can be.")

@@ -513,8 +513,8 @@ def _continues(a: Paragraph, b: Paragraph) -> bool:
         return False
     if ends_sentence(left):
         return _resumes_after_stop(left, right)
-    if _CONTINUATION.match(right) and not is_heading_like(left):
-        return True
+    if _CONTINUATION.match(right) and (not is_heading_like(left) or _sentence_head(left)):
+        return True  # "... of the new Director for" + "foreign assistance": no heading
     if _HYPHEN_END.search(left) and not left.endswith(" -") and right[:1].isalpha():
         return True  # "sub-" + "Saharan": the hyphen rule decides whether it stays
     prose = len(left.split()) >= 6 and not is_heading_like(right)
