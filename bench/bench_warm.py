@@ -142,6 +142,22 @@ def run_worker(source: Path, out: Path, formats: list[str], which: list[int],
     return times
 
 
+def run_cli(source: Path, out: Path, formats: list[str], cache: Path) -> dict:
+    """The command itself, ``concept-diff compare OLD NEW [-o DIR/r.md --format F] -q``, timed
+    from outside: what a user waits for, the CLI's own start-up and children included."""
+    env = dict(os.environ, PYTHONPATH=str(source), CONCEPT_DIFF_CACHE=str(cache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    _, old, new = pairs()[0]
+    command = [sys.executable, "-m", "concept_diff", "compare", str(old), str(new), "-q"]
+    if formats:
+        command += ["-o", str(out / "cli" / "r.md"), "--format", ",".join(formats)]
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, env=env, cwd=source, check=True, capture_output=True)
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cli": wall,
+            "cpu cli": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -173,17 +189,21 @@ def main() -> None:
             if not args.repeat:
                 return
         runs: dict[str, list[dict]] = {label: [] for label in sources}
+        load_before = os.getloadavg()[0]
         for _ in range(args.repeat):  # interleaved, so load on the box hits both alike
             for label, source in sources.items():
                 runs[label].append(run_worker(source, folder / "out", formats, [0],
                                               cache=caches[label]))
+                runs[label][-1].update(run_cli(source, folder / "out", formats, caches[label]))
         what = f"--format {','.join(formats)}" if formats else "no reports"
         print(f"warm compare NSS 2010 → 2015 ({what}), median of "
               f"{args.repeat} fresh processes, seconds; 'wall' is the whole process as a user "
-              "waits for it. The box is shared, so wall time is noisy; CPU time (user + "
-              "system, all threads) is steadier")
+              "waits for it, 'cli' the command itself (python -m concept_diff compare ... -q). "
+              "The box is shared, so wall time is noisy; CPU time (user + system, all threads "
+              "and child processes) is steadier")
+        print(f"  load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
         names = [p for p in PHASES if p in runs["current"][0]]
-        names.append("wall")
+        names += ["wall", "cli"]
         for kind, prefix in (("wall time", ""), ("CPU time", "cpu ")):
             print(f"  {kind:<22}" + "".join(f"{name:>9}" for name in names))
             for label, found in runs.items():
