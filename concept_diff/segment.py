@@ -155,26 +155,31 @@ def _sibling_headings(texts: Sequence[str], heading: Sequence[bool]) -> set[int]
     """Numbered units that are headings because the numbers beside them in their series are:
     "B. Successes and Challenges since 2002" between the headings "A. ..." and "C. ...",
     "1. Opening markets and integrating developing countries." before the heading "3. ...".
-    Each is one short sentence with text of its own below it (not the next item of a list)."""
+    Each is one short sentence with text of its own below it (not the next item of a list),
+    within ``SIBLING_REACH`` units of a heading (or of a unit found so) numbered one off it."""
     numbers = [_numbers(t) for t in texts]
+    candidates = {
+        i for i, text in enumerate(texts[:-1])
+        if numbers[i] and not heading[i] and _short_title(text)
+        and not numbers[i + 1] & {(s, v + 1) for s, v in numbers[i]}  # next item: a list
+    }
+    where: dict[tuple[str, int], list[int]] = {}
+    for i, found in enumerate(numbers):
+        for number in found:
+            where.setdefault(number, []).append(i)
     promoted: set[int] = set()
-    changed = True
-    while changed:
-        changed = False
-        for i, text in enumerate(texts):
-            if heading[i] or i in promoted or not numbers[i] or not _short_title(text):
-                continue
-            following = next((j for j in range(i + 1, len(texts)) if texts[j].strip()), None)
-            if following is None or numbers[following] & {(s, v + 1) for s, v in numbers[i]}:
-                continue  # the last unit, or an item followed by the next item: a list
-            for style, value in numbers[i]:
-                near = [j for j in range(max(0, i - 80), min(len(texts), i + 80))
-                        if j != i and numbers[j] & {(style, value - 1), (style, value + 1)}]
-                if any(heading[j] or j in promoted for j in near):
-                    promoted.add(i)
-                    changed = True
-                    break
+    queue = [i for i, found in enumerate(numbers) if found and heading[i]]
+    while queue:
+        i = queue.pop()
+        for style, value in numbers[i]:
+            for j in where.get((style, value - 1), []) + where.get((style, value + 1), []):
+                if j in candidates and j not in promoted and abs(j - i) <= SIBLING_REACH:
+                    promoted.add(j)
+                    queue.append(j)
     return promoted
+
+
+SIBLING_REACH = 80  # units: a chapter's sub-headings lie within this of each other
 
 
 def _short_title(text: str) -> bool:
