@@ -2,7 +2,10 @@
 
 A paragraph becomes a heading when it looks like one: a markdown ``#`` line, a numbered
 chapter ("II. Strategic Approach", "C. The Way Ahead", "1. Explaining the Goal"), or a short
-title-case / all-caps line without final punctuation. A paragraph that opens with its number
+title-case / all-caps line without final punctuation and without a bullet in front. A numbered
+line that does not look like one is a heading when the numbers beside it in its series are
+headings ("B. Successes and Challenges since 2002" between "A. ..." and "C. ...") and it is one
+short sentence with text of its own below it. A paragraph that opens with its number
 ("12. The Alliance ...") is a numbered paragraph: the number becomes its label and is cut from
 its text, so it never stands as a sentence of its own. Long unnumbered blocks stay whole.
 Sentences and offsets are computed later, in ``build.build_document``.

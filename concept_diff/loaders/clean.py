@@ -5,7 +5,10 @@ Each step is a small function over lines or paragraphs that returns what it chan
 
 ligatures -> fused page footers -> running headers/footers -> bare page numbers ->
 letter-spacing -> numbered-chapter lines -> table of contents -> paragraphs (rejoin
-hard-wrapped lines, join line-break hyphens) -> paragraphs broken by a page break.
+hard-wrapped lines, join line-break hyphens) -> sentences broken by a page break or a stray
+blank line (after a comma, a word no sentence ends on, an abbreviation such as "U.S.", a colon
+or semicolon before a clause, or a title-case line with a small-letter word, which is no
+heading: a heading is never the last line of a page).
 
 Decisions use only the document itself (its own vocabulary, what repeats in it) and a general
 English word list (``words.py``), never a list of facts about a particular corpus. No repair
