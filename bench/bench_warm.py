@@ -24,6 +24,7 @@ file is byte-identical. ``--profile`` prints a cProfile of one current run.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -56,10 +57,10 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
     from concept_diff.comparison import compare
     from concept_diff.report import write_reports
 
-    try:  # the chart process, where the revision has one
-        from concept_diff.report import start_charts
+    try:  # the chart process and the renderers loaded ahead, where the revision has them
+        from concept_diff.report import prepare_reports, start_charts
     except ImportError:
-        start_charts = None
+        prepare_reports = start_charts = None
 
     def now() -> tuple[float, float]:
         return time.perf_counter(), time.process_time()
@@ -84,7 +85,9 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
             if marks[-1][0] != phase:  # the embedder is made before "loading": load pays it
                 marks.append((phase, now()))
 
-        comparison = compare(old, new, progress=step)
+        ahead = ({"meanwhile": functools.partial(prepare_reports, formats, folder / "report.md")}
+                 if prepare_reports and formats else {})
+        comparison = compare(old, new, progress=step, **ahead)
         marks.append(("contract", now()))
         contract = comparison.to_dict()
         marks.append(("end", now()))

@@ -61,13 +61,15 @@ def compare_files(
         actor_specs = Path(actors[0])
     drawer = None
     if output is not None:  # the charts' process starts now: matplotlib loads meanwhile
-        from .report import start_charts
+        from .report import prepare_reports, start_charts
 
         drawer = start_charts(fmt, Path(output))
     with _progress(quiet) as step, drawer or nullcontext():
         comparison = compare(old, new, model=model, device=device, cache_dir=cache_dir,
                              actors=actor_specs, framing=framing,
-                             framing_labels=framing_labels, progress=step)
+                             framing_labels=framing_labels, progress=step,
+                             meanwhile=(lambda: prepare_reports(fmt, Path(output)))
+                             if output is not None else None)
         written: list[Path] = []
         if mentions is not None:
             from .shifts.framing_io import write_mentions

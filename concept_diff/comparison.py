@@ -116,6 +116,7 @@ def compare(
     framing: str | Path | None = None,
     framing_labels: str | Path | None = None,
     progress: Progress | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Comparison:
     """Align ``old`` and ``new`` by meaning; with ``analyse``, add terms, actors, headlines.
 
@@ -125,6 +126,8 @@ def compare(
     ``framing``: a framing-categories TOML replacing the default; ``framing_labels``: a
     mention file whose corrected labels replace the predictions; ``progress`` is told the
     name of each step as it starts, and for embedding how many texts of how many are done.
+    ``meanwhile``: work for this process while the analysis finishes in its child (beside.py),
+    such as loading what the reports will need.
     """
     step = progress or (lambda _name, _done=None, _total=None: None)
     from .embed import get_embedder, warm_up_in_background
@@ -155,6 +158,8 @@ def compare(
     info = {"name": embedder.name, "source": embedder.source, "identity": embedder.identity}
     if analyse:
         step("analysing terms, actors and framing")
+    if meanwhile is not None:
+        meanwhile()
     shifts = shifts_of() if shifts_of is not None else None
     comparison = Comparison(old_doc, new_doc, alignment, info, alignment.parameters)
     if shifts is not None:
