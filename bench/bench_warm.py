@@ -53,14 +53,21 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
     start, start_cpu = time.perf_counter(), time.process_time()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import concept_diff.cli  # noqa: F401  (the CLI's import is part of what a user waits for)
-    from concept_diff.api import compare_files  # noqa: F401
-    from concept_diff.comparison import compare
-    from concept_diff.report import write_reports
 
     try:  # the chart process and the renderers loaded ahead, where the revision has them
         from concept_diff.report import prepare_reports, start_charts
     except ImportError:
         prepare_reports = start_charts = None
+
+    def drawer_for(index: int):  # as the CLI does: before the heavy imports for the first
+        if not (start_charts and formats):
+            return None
+        return start_charts(formats, out / pairs()[index][0] / "report.md")
+
+    early = drawer_for(which[0])
+    from concept_diff.api import compare_files  # noqa: F401
+    from concept_diff.comparison import compare
+    from concept_diff.report import write_reports
 
     def now() -> tuple[float, float]:
         return time.perf_counter(), time.process_time()
@@ -75,9 +82,7 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
         label, old, new = pairs()[index]
         folder = out / label
         marks: list[tuple[str, tuple[float, float]]] = [("load", now())]
-        # as compare_files does: the chart process starts before the comparison
-        drawer = (start_charts(formats, folder / "report.md") if start_charts and formats
-                  else None)
+        drawer = early if index == which[0] else drawer_for(index)
 
         def step(name: str, _done: int | None = None, _total: int | None = None,
                  marks: list = marks) -> None:

@@ -11,8 +11,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .comparison import Comparison, compare
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report.chart_process import ChartProcess
 
 
 @dataclass
@@ -40,11 +44,14 @@ def compare_files(
     framing: str | Path | None = None,
     mentions: str | Path | None = None,
     framing_labels: str | Path | None = None,
+    drawer: ChartProcess | None = None,
 ) -> CompareResult:
     """Compare two documents; with ``output``, write the report(s) there (format from ``fmt``
     or the file extension) through concept_diff.report, which renders the JSON contract.
     ``mentions``: also write every scored mention to this CSV; ``framing_labels``: such a
     file, corrected, whose labels replace the predictions (shifts/framing_io.py).
+    ``drawer``: the chart process (report.start_charts) if the caller started it already (the
+    CLI does, before the heavy imports); otherwise one is started here.
     Unless ``quiet``, each step is shown on stderr while it runs."""
     _offline()
     if output is not None:
@@ -59,11 +66,10 @@ def compare_files(
     actor_specs: list[str] | str | Path | None = actors or None
     if actors and len(actors) == 1 and Path(actors[0]).suffix == ".toml":
         actor_specs = Path(actors[0])
-    drawer = None
     if output is not None:  # the charts' process starts now: matplotlib loads meanwhile
         from .report import prepare_reports, start_charts
 
-        drawer = start_charts(fmt, Path(output))
+        drawer = drawer or start_charts(fmt, Path(output))
     with _progress(quiet) as step, drawer or nullcontext():
         comparison = compare(old, new, model=model, device=device, cache_dir=cache_dir,
                              actors=actor_specs, framing=framing,

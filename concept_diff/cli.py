@@ -163,12 +163,16 @@ def compare(
     quiet: Quiet = False,
 ) -> None:
     """Align OLD and NEW by meaning; print a summary and optionally write reports."""
-    from .api import compare_files
+    from .report import start_charts  # light; the chart process loads while the rest imports
 
     try:
+        drawer = start_charts(fmt, output) if output is not None else None
+        from .api import compare_files
+
         result = compare_files(
             old,
             new,
+            drawer=drawer,
             model=_model(model, backend),
             device=device,
             cache_dir=cache_dir,
