@@ -12,7 +12,8 @@ from outside is ever unpickled).
 
 A fork is only safe where no other thread may hold a lock the child needs, so the function runs
 in this process instead (when asked for, so in the order it always ran) where:
-- the platform has no ``fork``, or ``CONCEPT_DIFF_NO_FORK`` is set;
+- the platform is not Linux (Windows has no fork; on macOS, system libraries that numpy may
+  link are not fork-safe), or ``CONCEPT_DIFF_NO_FORK`` is set;
 - a thread other than the progress display's refresh thread is running (e.g. the parser loading
   in the background on a cold run);
 - an inference runtime with native thread pools (onnxruntime, torch) is loaded, as on a cold run
@@ -67,8 +68,8 @@ class _Forked:
 
 
 def can_fork() -> bool:
-    if not hasattr(os, "fork") or os.environ.get("CONCEPT_DIFF_NO_FORK"):
-        return False
+    if not sys.platform.startswith("linux") or os.environ.get("CONCEPT_DIFF_NO_FORK"):
+        return False  # macOS system libraries are not fork-safe; Windows has no fork
     if any(name in sys.modules for name in _NATIVE_POOLS):
         return False
     return all(t is threading.main_thread() or _is_display_refresh(t)
