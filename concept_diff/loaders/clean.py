@@ -161,26 +161,63 @@ def _footer_phrases(lines: Sequence[str]) -> list[str]:
 
 
 def drop_fused_footers(lines: list[str]) -> tuple[list[str], Counter]:
-    """Cut "Title Words 12" page footers out of lines they were glued into; a page break stays."""
+    """Cut "Title Words 12" page footers out of lines they were glued into; a page break stays.
+
+    The facing pages' form, "12 Title Words", is cut too where it is glued into prose and its
+    number is the page's: it lies between the numbers of the footers before and after it."""
     phrases = _footer_phrases(lines)
     found: Counter = Counter()
     if not phrases:
         return lines, found
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
     pattern = re.compile(rf"(?<![\w’'])(?:{alternatives})\s+(?:\d{{1,3}}|[ivxlc]{{1,6}})\b")
+    facing = re.compile(rf"(?<![\w’'.,$%-])\d{{1,3}}\s+(?:{alternatives})(?![\w’'])")
+    cuts = [list(pattern.finditer(line)) for line in lines]
+    for i, extra in _facing_footers(lines, cuts, facing):
+        cuts[i] = sorted(cuts[i] + extra, key=lambda m: m.start())
     out: list[str] = []
-    for line in lines:
-        pieces = pattern.split(line)
-        if len(pieces) == 1:
+    for line, matches in zip(lines, cuts):
+        if not matches:
             out.append(line)
             continue
-        for match in pattern.finditer(line):
+        pieces, at = [], 0
+        for match in matches:
             found[re.sub(r"\s+", " ", re.sub(r"\d+|\b[ivxlc]+$", "#", match.group()))] += 1
+            pieces.append(line[at : match.start()])
+            at = match.end()
+        pieces.append(line[at:])
         kept = [piece.strip() for piece in pieces]
         out.append(kept[0]) if kept[0] else None
         for piece in kept[1:]:
             out.extend([PAGE_BREAK, piece] if piece else [PAGE_BREAK])
     return out, found
+
+
+def _facing_footers(
+    lines: Sequence[str], cuts: Sequence[list[re.Match]], facing: re.Pattern
+) -> list[tuple[int, list[re.Match]]]:
+    """"12 Title Words" footers glued into a line of prose whose number fits the page numbers
+    of the "Title Words N" footers around it ("... not just 6 National Security Strategy"
+    between footers 5 and 9); a line of its own is left to the running-line rule."""
+    pages = [(i, int(n)) for i, matches in enumerate(cuts) for m in matches
+             if (n := m.group().split()[-1]).isdigit()]
+    if len(pages) < 3:
+        return []
+    # past the first or last footer, a page number lies at most the widest step away
+    gap = max(b - a for (_, a), (_, b) in itertools.pairwise(pages))
+    found = []
+    for i, line in enumerate(lines):
+        if line.strip() == PAGE_BREAK:
+            continue
+        low = ([n for k, n in pages if k <= i] or [pages[0][1] - gap - 1])[-1]
+        high = next((n for k, n in pages if k > i), pages[-1][1] + gap + 1)
+        extra = [
+            match for match in facing.finditer(line)
+            if line.strip() != match.group() and low < int(match.group().split()[0]) < high
+        ]
+        if extra:
+            found.append((i, extra))
+    return found
 
 
 def _line_key(line: str) -> str:
