@@ -92,7 +92,9 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
 
         ahead = ({"meanwhile": functools.partial(prepare_reports, formats, folder / "report.md")}
                  if prepare_reports and formats else {})
+        children = _children_cpu()
         comparison = compare(old, new, progress=step, **ahead)
+        times["cpu fork"] = times.get("cpu fork", 0.0) + _children_cpu() - children
         marks.append(("contract", now()))
         contract = comparison.to_dict()
         marks.append(("end", now()))
@@ -100,11 +102,30 @@ def worker(out: Path, formats: list[str], which: list[int]) -> None:
             add(phase, at, until)
         folder.mkdir(parents=True, exist_ok=True)
         if formats:
-            at = now()
+            at, children = now(), _children_cpu()
             write_reports(contract, folder / "report.md", formats,
                           **({"drawer": drawer} if drawer is not None else {}))
             add("reports", at, now())
+            times["cpu charts"] = times.get("cpu charts", 0.0) + _children_cpu() - children
     print(json.dumps(times))
+
+
+def _children_cpu() -> float:
+    """CPU time of this process's children that have ended (the analysis fork, the chart
+    process)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def idle_estimate(r: dict) -> float:
+    """The wall time the phases' CPU times imply on an idle two-core machine: what runs before
+    the analysis fork, then the longer of the parent's aligning (and waiting) and the fork's
+    analysis, then the parent's contract and reports. The chart process is taken to overlap
+    (its import with the parent's imports, its drawing with the rendering); interpreter start-up
+    and contention are left out. Without a fork (a baseline) it is the sum of the phases."""
+    before = r["cpu import"] + r["cpu load"] + r["cpu embed"]
+    during = max(r["cpu align"] + r["cpu shifts"], r.get("cpu fork", 0.0))
+    return before + during + r["cpu contract"] + r.get("cpu reports", 0.0)
 
 
 # --- driver --------------------------------------------------------------------------------
@@ -210,13 +231,20 @@ def main() -> None:
               "The box is shared, so wall time is noisy; CPU time (user + system, all threads "
               "and child processes) is steadier")
         print(f"  load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+        for found in runs.values():
+            for r in found:
+                r["cpu idle-est"] = idle_estimate(r)
         names = [p for p in PHASES if p in runs["current"][0]]
-        names += ["wall", "cli"]
+        names += ["wall", "cli", "fork", "charts", "idle-est"]
+        print("  CPU 'fork' and 'charts': the analysis fork's and the chart process's own; "
+              "'idle-est': the wall time the CPU times imply on an idle 2-core machine "
+              "(bench_warm.idle_estimate)")
         for kind, prefix in (("wall time", ""), ("CPU time", "cpu ")):
             print(f"  {kind:<22}" + "".join(f"{name:>9}" for name in names))
             for label, found in runs.items():
                 print(f"  {label:<22}" + "".join(
                     f"{statistics.median(r.get(prefix + name, 0.0) for r in found):>9.3f}"
+                    if any(prefix + name in r for r in found) else f"{'-':>9}"
                     for name in names))
         if args.check:
             outs = {label: folder / label.split()[0] for label in sources}
