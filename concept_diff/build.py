@@ -78,7 +78,16 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     if _ONE_SENTENCE.fullmatch(text):
         start, end = len(text) - len(text.lstrip()), len(text.rstrip())
         return (Sentence(start, end, text[start:end]),)
-    sentences: list[Sentence] = []
+    return tuple(
+        Sentence(start, end, text[start:end])
+        for span in _spans(text)
+        for start, end in _quoted_sentences(text, *span)
+    )
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """pysbd's sentence spans of ``text``, trimmed of whitespace."""
+    spans = []
     for span in _segmenter().segment(text):
         start, end = span.start, span.end
         while start < end and _SPACE.match(text[start]):
@@ -86,8 +95,35 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         while end > start and _SPACE.match(text[end - 1]):
             end -= 1
         if end > start:
-            sentences.append(Sentence(start, end, text[start:end]))
-    return tuple(sentences)
+            spans.append((start, end))
+    return spans
+
+
+_CLOSE = {'"': '"', "\u201c": "\u201d"}
+
+
+def _quoted_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence that opens with a quotation of several sentences (pysbd keeps a quotation
+    whole: an epigraph of 100 words was one sentence) is cut into the quotation's sentences;
+    what follows the closing mark is a sentence of its own ("President Bush ...",
+    "\u2014President Barack Obama, ..."), unless it goes on in small letters ('..." he said.')."""
+    closing = _CLOSE.get(text[start])
+    close = text.find(closing, start + 1) if closing else -1
+    if close < 0 or close >= end:
+        return [(start, end)]
+    inner = _spans(text[start + 1 : close])
+    if len(inner) < 2:
+        return [(start, end)]
+    pieces = [(start + 1 + a, start + 1 + b) for a, b in inner]
+    pieces[0] = (start, pieces[0][1])
+    pieces[-1] = (pieces[-1][0], close + 1)
+    rest = text[close + 1 : end]
+    lead = len(rest) - len(rest.lstrip())
+    if rest.strip() and (rest.lstrip()[:1].islower() or not lead):
+        pieces[-1] = (pieces[-1][0], end)  # '..." he said.', '...".': one sentence
+    elif rest.strip():
+        pieces.append((close + 1 + lead, end))
+    return pieces
 
 
 def build_document(

@@ -66,7 +66,9 @@ class CleanupReport:
     header_footer_counts: dict[str, int] = field(default_factory=dict)  # running line -> times
     # every repair that changed a word (by kind, each kind in reading order): {"kind", "before",
     # "after"}, kind one of "letterspacing" (pieces closed up), "hyphen" (a line-break hyphen
-    # dropped), "pipe" ("|" read as "l"); ligatures are only counted
+    # dropped), "pipe" ("|" read as "l"); ligatures are only counted. Kind "moved" changes no
+    # word: a heading and epigraph set beside the text, which cut a sentence or list, put
+    # before it ("before": the block, "after": the paragraph it now precedes)
     repairs: list[dict[str, str]] = field(default_factory=list)
     cover: list[str] = field(default_factory=list)  # title-page lines kept out of the sections
 

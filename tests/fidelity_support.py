@@ -183,7 +183,8 @@ def compare(path: str | Path) -> tuple[Fidelity, Document]:
     loaded = loaded_tokens(document)
     result = Fidelity(len(source) + removed, len(loaded), removed_words=removed)
     matcher = SequenceMatcher(None, [t[0] for t in source], loaded, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = _moves_taken(matcher.get_opcodes(), source, loaded, document)
+    for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
             continue
         if op == "insert":
@@ -214,6 +215,32 @@ def compare(path: str | Path) -> tuple[Fidelity, Document]:
             before = raw[pieces[0][1] : pieces[-1][2]]
             result.join_examples.append((word, tuple(p[0] for p in pieces), before, kinds))
     return result, document
+
+
+def _moves_taken(opcodes, source, loaded, document: Document) -> list:
+    """Opcodes with each pair of a deletion and an insertion of the same words (but for page
+    furniture in the deletion) turned into the furniture's deletion alone: a block the loader
+    moved (a heading and epigraph put before the sentence they cut), no more pairs than the
+    clean-up report lists as "moved"."""
+    moves = sum(r["kind"] == "moved" for r in document.cleanup.repairs)
+    replaced: dict[int, list] = {}
+    for i, insert in enumerate(opcodes):
+        if insert[0] != "insert" or not moves:
+            continue
+        words = loaded[insert[3] : insert[4]]
+        for k, delete in enumerate(opcodes):
+            if delete[0] != "delete" or k in replaced:
+                continue
+            inner = SequenceMatcher(None, [t[0] for t in source[delete[1] : delete[2]]], words,
+                                    autojunk=False).get_opcodes()
+            if all(op in ("equal", "delete") for op, *_ in inner) and sum(
+                    b - a for op, _i, _j, a, b in inner if op == "equal") == len(words):
+                rest = [("delete", delete[1] + a, delete[1] + b, 0, 0)
+                        for op, a, b, _x, _y in inner if op == "delete"]
+                replaced[i], replaced[k] = [], rest
+                moves -= 1
+                break
+    return [op for i, o in enumerate(opcodes) for op in replaced.get(i, [o])]
 
 
 def joins_of_two_words(result: Fidelity, document: Document) -> list[str]:

@@ -61,9 +61,22 @@ def _forbid_fresh_loads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_sentences_match_stock_pysbd_on_nss(fresh_nss: dict) -> None:
+    """pysbd's sentences, except that one opening with a quotation of several sentences is
+    cut into them (an epigraph); such a cut only refines pysbd's: its pieces run from the
+    stock sentence's start to its end."""
+    refined = 0
     for year, document in fresh_nss.items():
         for passage in document.passages:
-            assert split_sentences(passage.text) == _stock_split(passage.text), (year, passage.id)
+            ours, stock = split_sentences(passage.text), _stock_split(passage.text)
+            if ours == stock:
+                continue
+            for sentence in stock:
+                pieces = [s for s in ours if sentence.start <= s.start < sentence.end]
+                assert pieces[0].start == sentence.start, (year, passage.id)
+                assert pieces[-1].end == sentence.end, (year, passage.id)
+                assert len(pieces) == 1 or sentence.text[0] in "\"“", (year, passage.id)
+                refined += len(pieces) > 1
+    assert 10 <= refined <= 25  # the epigraphs of 2002 and 2010, and a block quote of 2006
 
 
 def test_single_sentence_shortcut_matches_pysbd_on_generated_text() -> None:

@@ -50,3 +50,88 @@ def test_a_number_before_the_footer_title_that_is_no_page_number_stays():
     assert "read 3 Annual Review Report drafts" in doc.text  # 3 is not between 11 and 13
     assert "drafts and published them all." in doc.text  # 12 is: the facing page's footer
     assert not re.search(r"Annual Review Report \d|12 Annual", doc.text)
+
+
+def _epigraphs(doc) -> list:
+    return [p for p in doc.passages if p.text[:1] in "\"“" and len(p.sentences) >= 2
+            and p.sentences[-1].text[:1] not in "\"“" and p.sentences[-2].text[-1:] in "\"”"]
+
+
+@pytest.mark.corpus
+def test_an_epigraph_is_one_passage_its_attribution_the_last_sentence(nss):
+    """An epigraph set one line a paragraph, its speaker and place/date lines under it, is one
+    passage: the quotation's own sentences, then the attribution as one sentence (NSS 2002
+    "President Bush" / "West Point, ..."; NSS 2010 "—President Barack Obama, ...")."""
+    for year, count in (("2002", 9), ("2010", 6)):
+        doc = nss[year]
+        epigraphs = _epigraphs(doc)
+        assert len(epigraphs) == count, year
+        for passage in epigraphs:
+            assert re.match(r"—?President (Bush|Barack Obama)\b", passage.sentences[-1].text)
+            assert re.search(r"(19|20)\d\d|\)$", passage.sentences[-1].text)
+        # no attribution stands alone or opens a sentence with the quote's closing mark
+        assert not [p for p in doc.passages if re.match(r"—?President \w+( \w+)?,? ", p.text)]
+        assert not _sentences(doc, r"^[\"”] —?President")
+        assert not [p for p in doc.passages if re.match(r"^[A-Z]\w+, [A-Z]\w+ [a-z]+ \d", p.text)]
+    # the quotation's sentences are split: 2002's cathedral epigraph has six, 2010's first five
+    cathedral = next(p for p in _epigraphs(nss["2002"]) if "three days removed" in p.text)
+    assert len(cathedral.sentences) == 7
+    first = _epigraphs(nss["2010"])[0]
+    assert len(first.sentences) == 6 and first.sentences[-2].text.endswith("”")
+    # a block quote in running text (NSS 2006, 102 words) is split into its sentences too
+    assert len(_sentences(nss["2006"], r"^“Saddam continued to see the utility of WMD\.$")) == 1
+
+
+@pytest.mark.corpus
+def test_a_heading_and_epigraph_that_cut_a_sentence_go_before_it(nss):
+    """NSS 2002 puts each chapter heading and its epigraph after the page's text, sometimes
+    mid-sentence ("... invest in" | heading | epigraph | "their people, ...") or mid-list
+    ("These states:" | heading | epigraph | "* brutalize ..."): the sentence is one again and
+    the heading stands before the paragraph or list it cut. Headings of the other editions,
+    whose text is not cut, do not move."""
+    doc = nss["2002"]
+    assert len(_sentences(doc, r"rule justly, invest in their people, and encourage")) == 1
+    assert len(_sentences(doc, r"strike capabilities, and transformed maneuver")) == 1
+    moved = [r for r in doc.cleanup.repairs if r["kind"] == "moved"]
+    assert len(moved) == 5
+    for item in moved:  # what each heading now stands before: a list's lead, or the cut text
+        assert item["after"].endswith(":") or not item["after"].endswith(".")
+    for before, after in zip(doc.passages, doc.passages[1:]):
+        if before in _epigraphs(doc):  # no epigraph is followed by the rest of a sentence
+            assert not re.match(r"[a-z]", after.text), after.text[:40]
+    lead = next(i for i, p in enumerate(doc.passages) if p.text == "These states:")
+    assert doc.passages[lead + 1].text.startswith("brutalize")
+    assert doc.passages[lead].section == doc.passages[lead + 1].section
+    for year in ("2006", "2010", "2015"):
+        assert not [r for r in nss[year].cleanup.repairs if r["kind"] == "moved"], year
+
+
+def test_an_epigraph_that_cuts_nothing_stays_where_it_is():
+    text = (
+        "The council met in the spring and agreed on a plan for the coming decade.\n\n"
+        "II. Champion Human Dignity\n\n"
+        '"We will defend the peace.\n\nWe will extend the peace."\n\n'
+        "President Lincoln\nSpringfield, Illinois June 1, 1858\n\n"
+        "Our principles will guide our decisions.\n"
+    )
+    doc = load_text(text)
+    assert [s.heading for s in doc.sections] == ["II. Champion Human Dignity"]
+    assert [p.text.split()[0] for p in doc.passages] == ["The", '"We', "Our"]
+    assert doc.passages[0].section is None
+    assert [s.text for s in doc.passages[1].sentences] == [
+        '"We will defend the peace.', 'We will extend the peace."',
+        "President Lincoln Springfield, Illinois June 1, 1858"]
+
+
+def test_a_heading_after_an_unfinished_line_without_an_epigraph_is_not_moved():
+    text = (
+        "The council met in the spring and agreed on a plan for the coming decade, and\n\n"
+        "Strengthen Our Alliances\n\n"
+        '"Allies matter," the chair said, and the council agreed.\n\n'
+        "the members will meet again in the autumn to review it.\n"
+    )
+    doc = load_text(text)
+    assert not [r for r in doc.cleanup.repairs if r["kind"] == "moved"]
+    assert doc.passages[0].text.endswith("and")
+    assert [s.text for s in doc.passages[1].sentences] == [
+        '"Allies matter," the chair said, and the council agreed.']

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..model import CleanupReport
 from ..segment import BULLET, ENUMERATOR, MINOR_WORDS, is_heading_like, title_case_ratio
+from .layout import attribution, epigraph_end, quotation, quotation_end
 from .spacing import fix_letterspacing, undo_letterspacing
 from .words import is_common, is_known, is_word
 
@@ -618,6 +619,84 @@ def _interrupting_header(before: Paragraph, line: Paragraph, after: Paragraph) -
     )
 
 
+def _float_end(texts: Sequence[str], start: int) -> int | None:
+    """Index of the paragraph after a heading and its epigraph starting at ``start``."""
+    if not is_heading_like(texts[start]) or BULLET.match(texts[start]):
+        return None
+    end = epigraph_end(texts, start + 1)
+    return end if end is not None and end < len(texts) else None
+
+
+def _interrupted(left: str, right: str) -> bool:
+    """Is ``right`` the rest of ``left``'s sentence or list, cut by a block set beside the text?
+    It opens in small letters (an item after its bullet), and ``left`` is unfinished: no stop
+    and no heading, or a list's lead (":") or item (";", "; and") before an item."""
+    item = BULLET.match(right)
+    if not _CONTINUATION.match(BULLET.sub("", right, count=1)):
+        return False
+    if item:
+        return left.rstrip()[-1:] in ":;" or bool(_LIST_ITEM_END.search(left.rstrip()))
+    return not ends_sentence(left) and not is_heading_like(left)
+
+
+def _list_start(out: Sequence[Paragraph], at: int) -> int:
+    """Where the list ``out[at]`` is an item of begins: its lead (ending ":"), else its first
+    item; ``at`` itself when it is no item."""
+    j = at
+    while j > 0 and at - j < LIST_REACH and _list_item(out[j].text):
+        j -= 1
+    if j == at:
+        return at
+    return j if out[j].text.rstrip().endswith(":") else j + 1
+
+
+LIST_REACH = 20  # items a list runs back over to find its lead
+
+
+def _list_item(text: str) -> bool:
+    return bool(BULLET.match(text)) or text[:1].islower()
+
+
+def join_quotations(
+    paragraphs: list[Paragraph], vocab: Counter, report: CleanupReport
+) -> list[Paragraph]:
+    """A quotation set one line a paragraph (an epigraph) is one paragraph: from the one that
+    opens it to the one that closes it, a few paragraphs on with no heading or item between."""
+    texts = [p.text for p in paragraphs]
+    out: list[Paragraph] = []
+    i = 0
+    while i < len(paragraphs):
+        end = quotation_end(texts, i)
+        if end is None:
+            out.append(paragraphs[i])
+            i += 1
+            continue
+        text = texts[i]
+        for k in range(i + 1, end + 1):
+            text = _join(text, texts[k], vocab, report)
+            report.rejoined_lines += 1
+        out.append(Paragraph(text, paragraphs[i].after_page_break))
+        i = end + 1
+    return out
+
+
+def join_attributions(paragraphs: list[str]) -> list[str]:
+    """An epigraph is one paragraph: a whole quotation and the attribution lines under it
+    ("President Bush" / "West Point, New York June 1, 2002"; "—President Barack Obama, ...").
+    The attribution stays in the text, after the quotation's closing mark, so it reads as the
+    quotation's last sentence; alone it would be a passage of no content."""
+    out: list[str] = []
+    glued = False
+    for text in paragraphs:
+        if out and (quotation(out[-1]) or glued) and attribution(text):
+            out[-1] = f"{out[-1]} {text}"
+            glued = True
+            continue
+        out.append(text)
+        glued = False
+    return out
+
+
 def join_broken_paragraphs(
     paragraphs: list[Paragraph], vocab: Counter, report: CleanupReport
 ) -> list[str]:
@@ -627,7 +706,19 @@ def join_broken_paragraphs(
     "sive economic growth") is a page header: it is dropped and counted as one.
     """
     out: list[Paragraph] = []
+    texts = [p.text for p in paragraphs]
+    skip_to = -1
     for i, para in enumerate(paragraphs):
+        if i < skip_to:
+            continue  # a heading and its epigraph, already put where their text begins
+        end = _float_end(texts, i) if out else None
+        if end is not None and _interrupted(out[-1].text, texts[end]):
+            at = _list_start(out, len(out) - 1)
+            report.repairs.append({  # listed: the words are the source's, in another order
+                "kind": "moved", "before": " ".join(texts[i:end]), "after": out[at].text})
+            out[at:at] = paragraphs[i:end]
+            skip_to = end
+            continue
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         if out and following and _interrupting_header(out[-1], para, following):
             counts = report.header_footer_counts
@@ -668,7 +759,8 @@ def clean_text(text: str) -> tuple[list[str], CleanupReport]:
     report.header_footer_counts.update(
         (key, report.header_footer_counts.get(key, 0) + n) for key, n in copies.items()
     )
-    paragraphs = join_broken_paragraphs(rejoin_lines(lines, vocab, report), vocab, report)
+    paragraphs = join_quotations(rejoin_lines(lines, vocab, report), vocab, report)
+    paragraphs = join_attributions(join_broken_paragraphs(paragraphs, vocab, report))
     counts = report.header_footer_counts
     report.header_footer_counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     report.headers_footers = list(report.header_footer_counts)

@@ -1,0 +1,82 @@
+"""Page layout a text extraction leaves in the reading order: epigraphs (a quotation, then its
+speaker and place/date lines) and chapter headings set beside the text, which the extractor
+puts after the page's text, sometimes in the middle of a sentence.
+
+Predicates over paragraph texts only; ``clean.py`` decides what to join and move with them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..segment import BULLET, MONTHS, is_heading_like
+
+QUOTE_REACH = 8  # paragraphs a quotation may run over before it closes (an epigraph's lines)
+ATTRIBUTION_WORDS = 16  # an attribution line ("President Bush" / a place and a date) is short
+
+_OPENS = re.compile(r"^[\"“]")
+_CLOSES = re.compile(r"[\"”][)\]]*$")
+_DASHED = re.compile(r"^[—–-]{1,2}\s?[A-Z]")  # "—President Barack Obama, ..."
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
+_DATE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b.*\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+
+
+def open_quotation(text: str) -> bool:
+    """Does the paragraph open a quotation it does not close ("Our Nation's cause ...)?"""
+    return bool(_OPENS.match(text)) and _unbalanced(text, "“", "”")
+
+
+def closes_quotation(text: str) -> bool:
+    """Does the paragraph close a quotation opened before it ("... on every continent.")?"""
+    return bool(_CLOSES.search(text)) and _unbalanced(text, "”", "“")
+
+
+def _unbalanced(text: str, mark: str, other: str) -> bool:
+    """More curly ``mark`` than ``other`` marks, or with straight quotes an odd number."""
+    if mark in text or other in text:
+        return text.count(mark) > text.count(other)
+    return text.count('"') % 2 == 1
+
+
+def quotation(text: str) -> bool:
+    """A paragraph that is a whole quotation: it opens with a quote mark and closes with one."""
+    return bool(_OPENS.match(text) and _CLOSES.search(text))
+
+
+def quotation_end(texts: Sequence[str], start: int) -> int | None:
+    """Index of the paragraph that closes the quotation ``texts[start]`` opens, when it is near
+    and no heading or list item stands between (an epigraph set one line a paragraph)."""
+    if not open_quotation(texts[start]):
+        return None
+    for k in range(start + 1, min(len(texts), start + QUOTE_REACH + 1)):
+        text = texts[k]
+        if BULLET.match(text) or is_heading_like(text) or _OPENS.match(text):
+            return None
+        if closes_quotation(text):
+            return k
+    return None
+
+
+def attribution(text: str) -> bool:
+    """A speaker or place/date line under a quotation: short, and a title-case line
+    ("President Bush", "West Point, New York June 1, 2002"), a line led by a dash
+    ("—President Barack Obama, ..."), or one holding a date ("Monterrey, Mexico march 22, 2002")."""
+    if len(text.split()) > ATTRIBUTION_WORDS or BULLET.match(text):
+        return False
+    if _DASHED.match(text):
+        return True
+    if re.search(r"[.!?;:]$", text) and not _ABBREVIATION_END.search(text):
+        return False  # a sentence, unless its stop is an abbreviation's ("Washington, D.C.")
+    return is_heading_like(text) or bool(_DATE.search(text) and text[:1].isupper())
+
+
+def epigraph_end(texts: Sequence[str], start: int) -> int | None:
+    """One past the last paragraph of an epigraph starting at ``start``: a whole quotation, then
+    at least one attribution line; None when ``texts[start]`` opens none."""
+    if start >= len(texts) or not quotation(texts[start]):
+        return None
+    k = start + 1
+    while k < len(texts) and k - start <= 3 and attribution(texts[k]):
+        k += 1
+    return k if k > start + 1 else None
