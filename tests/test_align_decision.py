@@ -71,12 +71,20 @@ def test_a_split_keeps_only_pieces_that_say_the_same() -> None:
     evidence = _evidence(old, new)
     entry = Entry("split", ["p1"], ["p1", "p2", "p3"], 0.9, 0.5, old_index=[0],
                   new_index=[0, 1, 2])
-    out = decide([entry], evidence, _cosine_only(), ["p1"], ["p1", "p2", "p3"], 0.6)
+    out = decide([entry], evidence, _cosine_only(), ["p1"], ["p1", "p2", "p3"], 0.6,
+                 attach=False)
     kinds = sorted((e.kind, tuple(e.new)) for e in out)
     # p2 fails; of the two runs that pass (p1, p3) the first stays, now a 1-1 pair
     assert kinds == [("added", ("p2",)), ("added", ("p3",)), ("edited", ("p1",))]
     kept = next(e for e in out if e.kind == "edited")
     assert kept.lexical == pytest.approx(0.8) and kept.similarity == pytest.approx(0.98, abs=0.01)
+    check_accounting(out, 1, 3)
+    # with merges (the default) a group need not be contiguous: both passing pieces stay
+    entry = Entry("split", ["p1"], ["p1", "p2", "p3"], 0.9, 0.5, old_index=[0],
+                  new_index=[0, 1, 2])
+    out = decide([entry], evidence, _cosine_only(), ["p1"], ["p1", "p2", "p3"], 0.6)
+    assert sorted((e.kind, tuple(e.new)) for e in out) == [("added", ("p2",)),
+                                                           ("split", ("p1", "p3"))]
     check_accounting(out, 1, 3)
 
 
@@ -408,9 +416,71 @@ def test_a_group_that_loses_a_middle_piece_keeps_one_contiguous_run() -> None:
     entry = Entry("split", ["p1"], ["p1", "p2", "p3", "p4"], 0.9, 0.5, old_index=[0],
                   new_index=[0, 1, 2, 3])
     out = decide([entry], _evidence(old, new), _cosine_only(), ["p1"],
-                 ["p1", "p2", "p3", "p4"], 0.6)
+                 ["p1", "p2", "p3", "p4"], 0.6, attach=False)
     assert sorted((e.kind, tuple(e.new)) for e in out) == [
         ("added", ("p1",)), ("added", ("p2",)), ("split", ("p3", "p4"))]
+
+
+def _ids(n: int) -> list[str]:
+    return [f"p{k + 1}" for k in range(n)]
+
+
+def test_a_lonely_passage_joins_the_entry_of_its_most_probably_same_passage() -> None:
+    """Old p3 (far from p1) says what new p1 says besides old p1: the chain left it removed;
+    after the decision it joins p1's entry, a merge of passages that are not neighbours."""
+    old = [_unit(1, 0.1, 0), _unit(0, 0, 1), _unit(0.9, 0.4, 0)]
+    new = [_unit(1, 0.3, 0), _unit(0, 0.1, 1)]
+    entries = [Entry("rewritten", ["p1"], ["p1"], 0.98, 0.2, old_index=[0], new_index=[0]),
+               Entry("edited", ["p2"], ["p2"], 0.99, 0.9, old_index=[1], new_index=[1]),
+               Entry("removed", ["p3"], [], None, None, old_index=[2])]
+    out = decide(entries, _evidence(old, new), _cosine_only(), _ids(3), _ids(2), 0.6)
+    check_accounting(out, 3, 2)
+    merged = next(e for e in out if e.new == ["p1"])
+    assert (merged.kind, merged.old, merged.old_index) == ("merged", ["p1", "p3"], [0, 2])
+    piece = float(_unit(0.9, 0.4, 0) @ _unit(1, 0.3, 0))  # the weaker piece: p3 with p1
+    assert merged.confidence == pytest.approx(1 / (1 + np.exp(-20 * (piece - 0.7))), abs=1e-3)
+    assert merged.similarity == pytest.approx(_evidence(old, new).group_scores([0, 2], [0])[0])
+    # without merges it stays removed; below the threshold it stays removed too
+    plain = decide([Entry(e.kind, e.old, e.new, e.similarity, e.lexical,
+                          old_index=e.old_index, new_index=e.new_index) for e in entries],
+                   _evidence(old, new), _cosine_only(), _ids(3), _ids(2), 0.6, attach=False)
+    assert ("removed", ["p3"]) in [(e.kind, e.old) for e in plain]
+    strict = decide([Entry(e.kind, e.old, e.new, e.similarity, e.lexical,
+                           old_index=e.old_index, new_index=e.new_index) for e in entries],
+                    _evidence(old, new), _cosine_only(threshold=0.9999), _ids(3), _ids(2),
+                    0.6)
+    assert ("removed", ["p3"]) in [(e.kind, e.old) for e in strict]
+
+
+def test_merges_never_make_many_to_many_nor_grow_an_unchanged_pair() -> None:
+    """New p3 belongs with old p1, but p1's entry is already a merge (two old passages): it
+    stays added. Old p3 belongs with new p2, which is an unchanged copy: it stays removed."""
+    old = [_unit(1, 0, 0), _unit(0.95, 0.3, 0), _unit(0, 0.95, 0.3)]
+    new = [_unit(1, 0.15, 0), _unit(0, 1, 0.3), _unit(0.97, 0.2, 0)]
+    entries = [Entry("merged", ["p1", "p2"], ["p1"], 0.99, 0.5, old_index=[0, 1],
+                     new_index=[0]),
+               Entry("unchanged", ["p3"], ["p2"], 1.0, 1.0, old_index=[2], new_index=[1]),
+               Entry("added", [], ["p3"], None, None, new_index=[2])]
+    out = decide(entries, _evidence(old, new), _cosine_only(), _ids(3), _ids(3), 0.6)
+    assert sorted((e.kind, tuple(e.old), tuple(e.new)) for e in out) == [
+        ("added", (), ("p3",)), ("merged", ("p1", "p2"), ("p1",)),
+        ("unchanged", ("p3",), ("p2",))]
+
+
+def test_two_lonely_passages_wanting_one_pair_make_no_many_to_many() -> None:
+    """Old p2 and new p2 both belong with the pair (p1, p1): the more probable one joins (a
+    merge or a split), the other stays alone; every passage sits in exactly one entry."""
+    old = [_unit(1, 0, 0), _unit(1, 0.25, 0)]
+    new = [_unit(1, 0.1, 0), _unit(1, 0.5, 0)]
+    entries = [Entry("rewritten", ["p1"], ["p1"], 0.99, 0.2, old_index=[0], new_index=[0]),
+               Entry("removed", ["p2"], [], None, None, old_index=[1]),
+               Entry("added", [], ["p2"], None, None, new_index=[1])]
+    out = decide(entries, _evidence(old, new), _cosine_only(), _ids(2), _ids(2), 0.6)
+    check_accounting(out, 2, 2)
+    grown = next(e for e in out if "p1" in e.new)
+    # cos(old p2, new p1) = 0.99 beats cos(old p1, new p2) = 0.89: old p2 joins
+    assert (grown.kind, grown.old, grown.new) == ("merged", ["p1", "p2"], ["p1"])
+    assert [e.new for e in out if e.kind == "added"] == [["p2"]]
 
 
 def test_long_versions_find_neighbours_coarse_to_fine(monkeypatch) -> None:

@@ -10,7 +10,9 @@ The aligner never sees the embedder, only unit vectors (one row per passage, in
 Steps (align/core.py): top-k candidates from the cosine matrix (candidates.py), scored with
 cosine blended with a difflib word ratio (scoring.py); an add/remove threshold calibrated on
 random pairs of the same two documents; a monotone chain DP over 1-1, split and merge beads
-(chain.py); strong pairs off the path become ``moved``. Kinds and order: entries.py.
+(chain.py); strong pairs off the path become ``moved``. With a pair decision, a passage left
+out then joins the entry of its most probably-same passage (merges/splits of passages that are
+not neighbours: merges.py). Kinds and order: entries.py.
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def _align(
         evidence = PairEvidence(old_units.texts, new_units.texts, old_units.vecs, new_units.vecs,
                                 old_toks=old_units.toks, new_toks=new_units.toks,
                                 sentences=sentences)
-        entries = decide(entries, evidence, decision, old_ids, new_ids, params.edited_min)
+        entries = decide(entries, evidence, decision, old_ids, new_ids, params.edited_min,
+                         attach=params.attach)
         attach_related(entries, evidence, decision, old_ids, new_ids)
         redlines(entries, old_units, new_units)
     entries = order_entries(entries)

@@ -40,7 +40,10 @@ class AlignParams:
     edited_min        lexical ratio from which a same-place pair is 'edited' not 'rewritten'
     move_margin       a pair off the monotone path becomes 'moved' if its score is at least
                       threshold + move_margin (moves need stronger evidence than pairs in order)
-    max_group         largest split/merge (passages on the many side)
+    max_group         largest split/merge of neighbouring passages (passages on the many side)
+    attach            with a pair decision: an added/removed passage joins the entry of its most
+                      probably-same passage when that P(same) passes the decision's threshold
+                      (merges/splits of passages that are not neighbours; align/merges.py)
     group_penalty     score a split/merge must gain over its 1-1 parts, per extra passage
     dense_limit       above this many old×new cells candidates are found coarse-to-fine
     window            passages per coarse window in the coarse-to-fine search
@@ -57,6 +60,7 @@ class AlignParams:
     edited_min: float = 0.6
     move_margin: float = 0.02
     max_group: int = 3
+    attach: bool = True
     group_penalty: float = 0.05
     dense_limit: int = 4_000_000
     window: int = 8

@@ -11,7 +11,9 @@ After the aligner has chosen its beads, every pair it links (edited, rewritten, 
 piece of a split or merge) keeps its link only when P(same) reaches the shipped threshold,
 which was chosen for precision; the probability is the entry's ``confidence``. A pair below it
 is reported as removed + added, and the pieces of a split or merge below it leave the group.
-Then every added or removed passage gets ``related``: its most probable same-topic passage on
+Then (``attach``, align/merges.py) an added or removed passage joins the linked entry of its
+most probably-same passage on the other side when that P(same) reaches the same threshold: a
+merge or split of passages that need not be neighbours. Then every added or removed passage gets ``related``: its most probable same-topic passage on
 the other side (among its nearest by cosine), when P(topic) reaches ``related_min``. Related
 links are outside the alignment: every passage still sits in exactly one entry.
 """
@@ -29,6 +31,7 @@ import numpy as np
 
 from .entries import Entry
 from .features import PairEvidence
+from .merges import attach_confident
 
 DATA = "pair_decision.json"
 ANY_EMBEDDER = "*"
@@ -105,8 +108,10 @@ def decision_for(embedder_name: str | None) -> Decision | None:
 
 
 def decide(entries: list[Entry], evidence: PairEvidence, decision: Decision,
-           old_ids: Sequence[str], new_ids: Sequence[str], edited_min: float) -> list[Entry]:
-    """Confidence on every linked entry; pairs below the threshold unlinked (see module doc)."""
+           old_ids: Sequence[str], new_ids: Sequence[str], edited_min: float, *,
+           attach: bool = True) -> list[Entry]:
+    """Confidence on every linked entry; pairs below the threshold unlinked; with ``attach``,
+    added/removed passages then join linked entries (merges.attach_confident; module doc)."""
     evidence.linked = {(i, j) for e in entries for i in e.old_index for j in e.new_index}
     pieces = sorted({(i, j) for e in entries if e.kind != "unchanged"
                      for i in e.old_index for j in e.new_index})
@@ -121,17 +126,23 @@ def decide(entries: list[Entry], evidence: PairEvidence, decision: Decision,
             out.append(entry)
         else:
             out += _judged(entry, probs, decision.threshold, evidence, old_ids, new_ids,
-                           edited_min)
+                           edited_min, contiguous=not attach)
+    if attach:
+        out = attach_confident(out, evidence, decision, (old_ids, new_ids), RELATED_CANDIDATES)
     return out
 
 
 def _judged(entry: Entry, probs: dict, threshold: float, evidence: PairEvidence,
-            old_ids: Sequence[str], new_ids: Sequence[str], edited_min: float) -> list[Entry]:
-    """The entry as it stands, or shrunk to the pieces that pass, plus what was let go."""
+            old_ids: Sequence[str], new_ids: Sequence[str], edited_min: float, *,
+            contiguous: bool) -> list[Entry]:
+    """The entry as it stands, or shrunk to the pieces that pass, plus what was let go: every
+    piece that passes, or with ``contiguous`` (no merges.attach) the longest run of them."""
     olds, news = entry.old_index, entry.new_index
     many_old = len(olds) > 1  # a merge; otherwise the new side holds the pieces (or 1-1)
     pieces = [(i, news[0]) for i in olds] if many_old else [(olds[0], j) for j in news]
-    kept = _longest_run([probs[p] >= threshold for p in pieces], pieces)
+    passes = [probs[p] >= threshold for p in pieces]
+    kept = _longest_run(passes, pieces) if contiguous else [p for p, ok in zip(pieces, passes)
+                                                            if ok]
     if len(kept) == len(pieces):
         entry.confidence = round(min(probs[p] for p in pieces), 4)
         return [entry]
