@@ -13,8 +13,11 @@ cache folder (only the ONNX export, made once per machine, is linked in), OMP/OR
 ``--threads``; $CONCEPT_DIFF_CACHE points at the same empty folder, so nothing (documents,
 parses) comes from or goes to another cache. Printed: wall time, the child's own peak RSS
 (VmHWM), texts embedded, and time per document. Memory should stay flat in N: vectors stream to
-the cache on disk, pairs read back only theirs, parses are read by shard, and only the pair
-being compared is held. ``--trees`` runs each size with each source tree in turn (e.g. this
+the cache on disk, pairs read back only theirs, parses are read by shard, only the pair
+being compared is held, and the series index counts the versions' texts one pair file at a
+time (report.series.SeriesTally) and draws its framing chart for the last
+FRAMING_CHART_VERSIONS versions (a bar per actor and version made a 70-version chart
+800x11,390 px, ~50 MiB to render). ``--trees`` runs each size with each source tree in turn (e.g. this
 checkout and a ``git worktree`` of an older commit), so a change is measured beside its baseline
 in the same run. The shared 2-core machine is noisy; with --repeats > 1 medians are printed.
 """

@@ -143,3 +143,40 @@ def test_existing_pair_reports_are_linked_not_rewritten(tmp_path: Path) -> None:
     # Only the second pair has an HTML report; the first is linked as Markdown.
     assert 'href="v2010-vs-v2015.md"' in html and 'href="v2015-vs-v2020.html"' in html
     assert (tmp_path / "v2010-vs-v2015.md").read_text(encoding="utf-8") == "pair one\n"
+
+
+def _long_chain(versions: int) -> list[dict]:
+    """``versions`` dated copies of the fixture's versions, chained as consecutive pairs."""
+    first = make_contract()
+    docs = [copy.deepcopy(first["old"] if i % 2 == 0 else first["new"]) for i in range(versions)]
+    for i, doc in enumerate(docs):
+        doc.update(date=str(2000 + i), sha256=f"{i:064x}")
+    chain = []
+    for old, new in pairwise(docs):
+        contract = make_contract()
+        contract["old"], contract["new"] = old, new
+        chain.append(contract)
+    return chain
+
+
+def test_framing_chart_of_a_long_series_keeps_its_size_and_says_what_it_shows(tmp_path) -> None:
+    from PIL import Image
+
+    from concept_diff.report.series import FRAMING_CHART_VERSIONS
+
+    heights = {}
+    for versions in (FRAMING_CHART_VERSIONS, FRAMING_CHART_VERSIONS + 8):
+        folder = tmp_path / str(versions)
+        write_series(_long_chain(versions), folder, "md")
+        with Image.open(folder / "series-framing.png") as png:
+            heights[versions] = png.size[1]
+        index = (folder / "index.md").read_text(encoding="utf-8")
+        note = f"The chart shows the last {FRAMING_CHART_VERSIONS} versions"
+        assert (note in index) == (versions > FRAMING_CHART_VERSIONS)
+        # the table still has a column for every version
+        section = index[index.index("## Actor framing over time"):].splitlines()
+        header = next(line for line in section if line.startswith("| Actor"))
+        assert header.count("|") == versions + 2
+        assert "| 2000 |" in header and f"| {2000 + versions - 1} |" in header
+    # a bar per actor and version: the window keeps a longer series' chart the same height
+    assert heights[FRAMING_CHART_VERSIONS + 8] == heights[FRAMING_CHART_VERSIONS]

@@ -94,6 +94,29 @@ def test_exit_code_and_dry_run(workspace, nss_files):
     assert changed.returncode == EXIT_CHANGED, changed.stderr
 
 
+def test_streamed_series_index_equals_the_one_made_from_whole_contracts(workspace, tmp_path):
+    """update counts the versions' texts one pair file at a time (the contracts it keeps have
+    no passages); the index and charts must be byte for byte those write_series makes from
+    the pair contracts read whole, passages and all."""
+    from concept_diff.report.series import write_series
+    from concept_diff.series.corpus import load_corpus
+
+    corpus, reports, env = workspace
+    done = run_cli("update", str(corpus), "-o", str(reports), "--model", "lexical", env=env)
+    assert done.returncode == 0, done.stderr
+    names = ["2002-vs-2006", "2006-vs-2010"]
+    contracts = [json.loads((reports / f"{n}.json").read_text(encoding="utf-8")) for n in names]
+    assert all(c["new"]["passages"] for c in contracts)
+    direct = tmp_path / "direct"
+    direct.mkdir()
+    state, _ = read_state(reports)
+    written = write_series(contracts, direct, "md", title=load_corpus(corpus).name,
+                           changelog=state["changelog"], pair_names=names)
+    assert "index.md" in {p.name for p in written}
+    for path in written:
+        assert path.read_bytes() == (reports / path.name).read_bytes(), path.name
+
+
 def test_corrupt_state_is_reported_and_rebuilt(workspace):
     corpus, reports, env = workspace
     assert run_cli("update", str(corpus), "-o", str(reports), "--model", "lexical",

@@ -5,13 +5,20 @@ Input is the list of pair contracts for consecutive versions (v1→v2, v2→v3, 
 series shows: the version in which each substantive term and actor first appears, the rate
 trajectories of the terms that moved most and the share of passages of each theme, both
 counted in every version's own text, and each actor's framing over time (table and chart).
+
+Everything the index reads from the versions' texts is counted by a ``SeriesTally`` fed one
+version's passages at a time, in version order, after the subjects (headline terms, actors,
+themes) are known from all the pair contracts. A long series therefore never needs every
+version's passages in memory at once: ``update`` strips them from the contracts and streams
+them from the pair files (``write_series(..., tally=...)``); given contracts that still hold
+their passages, the tally is made from those.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +34,9 @@ SUBSTANCE = 0.5  # the least shifts.changes.substance of a term a series table l
 RATE_FLOOR = 1.0  # per 10,000 words: a trajectory's lowest point counts as at least this
 FIRST_APPEARANCES = 15
 MAX_FRAMING_ROWS = 30  # rows per version in the first-appearance table
+# Versions in the framing chart (the last ones): it has a bar per actor and version, so a
+# 70-version series drew an 800x11,390 px image, ~50 MiB to render; the table has them all.
+FRAMING_CHART_VERSIONS = 12
 
 
 def versions(contracts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -58,11 +68,12 @@ def term_key(term: str) -> str:
     return " ".join(lemma(t) for t in tokens(term))
 
 
-def first_term_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
+def first_term_appearances(contracts: Sequence[Mapping[str, Any]],
+                           tally: SeriesTally | None = None) -> dict[str, tuple[int, int]]:
     """``{term: (first version index, count there)}`` for the terms the pair headlines are
     about (``headline_terms``), each counted in every version's own text in any spelling."""
     out = {}
-    for term, per_version in series_counts(contracts).items():
+    for term, per_version in series_counts(contracts, tally).items():
         present = [(i, n) for i, n in enumerate(per_version) if n]
         if present:
             out[term] = present[0]
@@ -85,14 +96,74 @@ def headline_terms(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[str
     return terms
 
 
-def series_counts(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
+def series_counts(contracts: Sequence[Mapping[str, Any]],
+                  tally: SeriesTally | None = None) -> dict[str, list[int]]:
     """Occurrences of each headline term in every version's passages, spellings folded."""
-    from ..shifts.variants import Spellings, passage_units
+    return dict((tally or SeriesTally.of(contracts)).term_counts)
 
-    terms = headline_terms(contracts)
-    indexes = [Spellings(passage_units(doc.get("passages", []))) for doc in versions(contracts)]
-    return {term: [sum(index.count(form).count for form in forms) for index in indexes]
-            for term, forms in sorted(terms.items())}
+
+class SeriesTally:
+    """What the index reads from the versions' texts, counted one version at a time.
+
+    Made from the pair contracts (their headlines, actors and themes; passages not needed),
+    then ``add`` is called with each version's passages in version order (the first pair's
+    old version, then every pair's new one). Only counts are kept, never the passages.
+    """
+
+    def __init__(self, contracts: Sequence[Mapping[str, Any]]):
+        from ..shifts.changes import short_names
+
+        self.terms = headline_terms(contracts)
+        names: dict[str, set[str]] = {}
+        for contract in contracts:
+            for actor in contract.get("actors", []):
+                found = {str(actor["actor"]), *map(str, actor.get("aliases", [])),
+                         *short_names(actor.get("expansion"))}
+                names.setdefault(str(actor["actor"]), set()).update(n for n in found if n)
+        self.actor_patterns = {actor: re.compile(r"(?<!\w)(?:" + "|".join(
+            re.escape(n) for n in sorted(names[actor], key=lambda n: (-len(n), n))) + r")(?!\w)")
+            for actor in sorted(names)}
+        self.theme_members: dict[str, list[str]] = {}
+        for contract in contracts:
+            for theme in contract.get("themes", []):
+                self.theme_members.setdefault(str(theme["theme"]),
+                                              [str(m) for m in theme.get("members", [])])
+        self.passages: list[int] = []  # passages in each version
+        self.words: list[int] = []  # running_words of each version
+        self.term_counts: dict[str, list[int]] = {t: [] for t in sorted(self.terms)}
+        self.first_actors: dict[str, tuple[int, int]] = {}  # actor → (version, passages)
+        self.theme_passages: dict[str, list[int]] = {t: [] for t in sorted(self.theme_members)}
+
+    @classmethod
+    def of(cls, contracts: Sequence[Mapping[str, Any]]) -> SeriesTally:
+        """The tally of contracts that still hold their versions' passages."""
+        tally = cls(contracts)
+        for doc in versions(contracts):
+            tally.add(doc.get("passages", []))
+        return tally
+
+    def add(self, passages: Iterable[Mapping[str, Any]]) -> None:
+        """Count the next version's passages (``{id, text}``, as in a contract)."""
+        from ..shifts.text import tokens
+        from ..shifts.variants import Spellings, passage_units
+
+        passages = list(passages)
+        index = len(self.passages)
+        self.passages.append(len(passages))
+        self.words.append(max(1, sum(len(tokens(p.get("text", ""))) for p in passages)))
+        spellings = Spellings(passage_units(passages))
+        for term, forms in self.terms.items():
+            self.term_counts[term].append(sum(spellings.count(form).count for form in forms))
+        for actor, pattern in self.actor_patterns.items():
+            if actor in self.first_actors:
+                continue
+            hits = sum(1 for p in passages if pattern.search(p.get("text", "")))
+            if hits:
+                self.first_actors[actor] = (index, hits)
+        for name, members in self.theme_members.items():
+            forms = [m.split(" (")[0] for m in members]
+            held = frozenset().union(*(spellings.count(f).passages for f in forms))
+            self.theme_passages[name].append(len(held))
 
 
 def substantive(term: str) -> bool:
@@ -112,33 +183,20 @@ def substantive(term: str) -> bool:
                    for i in range(2, len(key)))
 
 
-def first_actor_appearances(contracts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
+def first_actor_appearances(contracts: Sequence[Mapping[str, Any]],
+                            tally: SeriesTally | None = None) -> dict[str, tuple[int, int]]:
     """``{actor: (first version index, passages naming it there)}``, by the actor's names
     (and the short name of its long form: "Security Council" for UNSC)."""
-    from ..shifts.changes import short_names
-
-    actors: dict[str, set[str]] = {}
-    for contract in contracts:
-        for actor in contract.get("actors", []):
-            names = {str(actor["actor"]), *map(str, actor.get("aliases", [])),
-                     *short_names(actor.get("expansion"))}
-            actors.setdefault(str(actor["actor"]), set()).update(n for n in names if n)
-    docs = versions(contracts)
-    out = {}
-    for actor in sorted(actors):
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(
-            re.escape(n) for n in sorted(actors[actor], key=lambda n: (-len(n), n))) + r")(?!\w)")
-        for i, doc in enumerate(docs):
-            hits = sum(1 for p in doc.get("passages", []) if pattern.search(p.get("text", "")))
-            if hits:
-                out[actor] = (i, hits)
-                break
-    return out
+    tally = tally or SeriesTally.of(contracts)
+    return {actor: tally.first_actors[actor] for actor in tally.actor_patterns
+            if actor in tally.first_actors}
 
 
 def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence[str],
-                    charts: Mapping[str, str] | None = None, *, title: str | None = None) -> str:
+                    charts: Mapping[str, str] | None = None, *, title: str | None = None,
+                    tally: SeriesTally | None = None) -> str:
     docs, charts = versions(contracts), charts or {}
+    tally = tally or SeriesTally.of(contracts)
     names = [_name(d) for d in docs]
     title = md_text(title or str(docs[-1].get("title") or "Series"))
     lines = [f"# {title}: {md_text(names[0])} to {md_text(names[-1])}", "",
@@ -146,19 +204,20 @@ def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence
              "## Versions", ""]
     lines += table(["Version", "Title", "Words", "Passages", "sha256"],
                    [[cell(names[i]), cell(d.get("title")), cell(d.get("words")),
-                     str(len(d.get("passages", []))), f"`{str(d.get('sha256', ''))[:12]}`"]
+                     str(tally.passages[i]), f"`{str(d.get('sha256', ''))[:12]}`"]
                     for i, d in enumerate(docs)])
     lines += ["## Pair reports", ""]
     lines += [f"- [{md_text(names[i])} → {md_text(names[i + 1])}]({link})"
               for i, link in enumerate(pair_links)]
-    lines += ["", *_first_terms(contracts, names), *_trajectories(charts),
-              *_themes(contracts, names), *_framing_table(contracts, names, charts)]
+    lines += ["", *_first_terms(contracts, names, tally), *_trajectories(charts),
+              *_themes(contracts, names, tally), *_framing_table(contracts, names, charts)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _first_terms(contracts: Sequence[Mapping[str, Any]], names: list[str]) -> list[str]:
-    terms = first_term_appearances(contracts)
-    actors = first_actor_appearances(contracts)
+def _first_terms(contracts: Sequence[Mapping[str, Any]], names: list[str],
+                 tally: SeriesTally) -> list[str]:
+    terms = first_term_appearances(contracts, tally)
+    actors = first_actor_appearances(contracts, tally)
     rows = [[cell(names[i]), _most_frequent(terms, i), _most_frequent(actors, i)]
             for i in range(1, len(names))]
     note = (f"Terms and actors first found in the version named (absent from every earlier one), "
@@ -181,8 +240,9 @@ def _trajectories(charts: Mapping[str, str]) -> list[str]:
             f"![Term rates per 10,000 words across versions]({charts['trajectories']})", ""]
 
 
-def _themes(contracts: Sequence[Mapping[str, Any]], names: list[str]) -> list[str]:
-    rows = theme_series(contracts)
+def _themes(contracts: Sequence[Mapping[str, Any]], names: list[str],
+            tally: SeriesTally) -> list[str]:
+    rows = theme_series(contracts, tally)
     if not rows:
         return []
     note = ("Themes of the pair reports (related terms and actors), followed through every "
@@ -206,15 +266,20 @@ def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
              (f"Dominant framing per version for the {min(len(ranked), MAX_FRAMING_ROWS)} "
              "most-mentioned actors; each pair report has the shares and quotes."), ""]
     if "framing" in charts:
+        if len(names) > FRAMING_CHART_VERSIONS:
+            lines += [(f"The chart shows the last {FRAMING_CHART_VERSIONS} versions; the table "
+                      "below has them all."), ""]
         lines += [f"![Actor framing across versions]({charts['framing']})", ""]
     return lines + table(["Actor"] + [cell(n) for n in names], rows)
 
 
-def trajectory_series(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[float]]:
+def trajectory_series(contracts: Sequence[Mapping[str, Any]],
+                      tally: SeriesTally | None = None) -> dict[str, list[float]]:
     """Rates per 10,000 words in every version, counted in each version's own text, of the
     headline terms that moved most across the series (``movement``), one per story."""
-    counts = series_counts(contracts)
-    words = [running_words(doc) for doc in versions(contracts)]
+    tally = tally or SeriesTally.of(contracts)
+    counts = series_counts(contracts, tally)
+    words = tally.words
     rates = {t: [round(1e4 * n / w, 1) for n, w in zip(c, words)] for t, c in counts.items()}
     keys = {t: term_key(t) for t in counts}
     moved = {t: movement(rates[t], min(words)) * _substance(keys[t]) for t in counts}
@@ -246,31 +311,16 @@ def _nested(a: str, b: str) -> bool:
     return f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
-def running_words(doc: Mapping[str, Any]) -> int:
-    """Tokens in a version's passages, as the term counts see them (the rate denominator)."""
-    from ..shifts.text import tokens
-
-    return max(1, sum(len(tokens(p.get("text", ""))) for p in doc.get("passages", [])))
-
-
-def theme_series(contracts: Sequence[Mapping[str, Any]]) -> list[dict]:
+def theme_series(contracts: Sequence[Mapping[str, Any]],
+                 tally: SeriesTally | None = None) -> list[dict]:
     """The pair reports' themes followed through every version: ``[{theme, members, shares}]``
     where ``shares`` is the share of the version's passages holding any member in any
     spelling (counted in each version's own text), the themes whose share moved most first."""
-    from ..shifts.variants import Spellings, passage_units
-
-    found: dict[str, list[str]] = {}
-    for contract in contracts:
-        for theme in contract.get("themes", []):
-            found.setdefault(str(theme["theme"]), [str(m) for m in theme.get("members", [])])
-    docs = versions(contracts)
-    indexes = [Spellings(passage_units(doc.get("passages", []))) for doc in docs]
+    tally = tally or SeriesTally.of(contracts)
     rows = []
-    for name, members in sorted(found.items()):
-        forms = [m.split(" (")[0] for m in members]
-        shares = [round(len(frozenset().union(*(index.count(f).passages for f in forms)))
-                        / max(len(doc.get("passages", [])), 1), 4)
-                  for index, doc in zip(indexes, docs)]
+    for name, members in sorted(tally.theme_members.items()):
+        shares = [round(held / max(total, 1), 4)
+                  for held, total in zip(tally.theme_passages[name], tally.passages)]
         rows.append({"theme": name, "members": members, "shares": shares})
     rows.sort(key=lambda r: (-round(max(r["shares"]) - min(r["shares"]), 9), r["theme"]))
     return rows[:MAX_THEMES]
@@ -278,12 +328,15 @@ def theme_series(contracts: Sequence[Mapping[str, Any]]) -> list[dict]:
 
 def write_series(contracts: list[dict], output_dir: Path, formats: str | list[str] = "md,html",
                  *, title: str | None = None, changelog: Sequence[Mapping[str, Any]] | None = None,
-                 pair_names: Sequence[str] | None = None) -> list[Path]:
+                 pair_names: Sequence[str] | None = None,
+                 tally: SeriesTally | None = None) -> list[Path]:
     """Series charts and an index under ``output_dir``, linking one report per consecutive pair.
 
     ``pair_names``: base names of pair reports already written there (``update`` writes its
     own); without them the pair reports are written here, named after the versions.
     ``changelog``: ``[{"date": ..., "changes": [...]}, ...]`` from scheduled updates.
+    ``tally``: the versions' texts already counted (``SeriesTally``), for contracts stripped
+    of their passages; without it they are counted from the contracts' passages.
     """
     from . import parse_formats, report_base, write_reports
 
@@ -296,21 +349,25 @@ def write_series(contracts: list[dict], output_dir: Path, formats: str | list[st
         for contract in contracts:
             written += write_reports(contract, output_dir, chosen)
         pair_names = [report_base(contract, output_dir).name for contract in contracts]
-    pngs = chart_module.series_charts(contracts, names, trajectory_series(contracts))
-    index = SeriesIndex(contracts, title, changelog)
+    tally = tally or SeriesTally.of(contracts)
+    pngs = chart_module.series_charts(contracts, names, trajectory_series(contracts, tally),
+                                      framing_versions=FRAMING_CHART_VERSIONS)
+    index = SeriesIndex(contracts, title, changelog, tally)
     if "md" in chosen:
         files = {k: f"series-{k}.png" for k in sorted(pngs)}
         written += [atomic.write_bytes(output_dir / f, pngs[k]) for k, f in files.items()]
         text = index.markdown(_links(output_dir, pair_names, ".md"), files)
         written.append(atomic.write_text(output_dir / "index.md", text))
     if "html" in chosen:
-        from .html import data_uri, markdown_to_html, page
+        from .html import chart_slot, fill_charts, markdown_to_html, page
 
-        sources = {k: data_uri(v) for k, v in pngs.items()}
+        # The charts go in after the conversion, as in a pair report: markdown-it normalises a
+        # link character by character (~80 s for a 70-version series' framing chart).
+        sources = {k: chart_slot(k) for k in pngs}
         body = markdown_to_html(index.markdown(_links(output_dir, pair_names, ".html"), sources))
         heading = title or f"{names[0]} … {names[-1]}"
-        written.append(atomic.write_text(output_dir / "index.html",
-                                         page(f"concept-diff: {heading}", body)))
+        written.append(atomic.write_text(output_dir / "index.html", fill_charts(
+            page(f"concept-diff: {heading}", body), pngs)))
     return written
 
 
@@ -324,11 +381,14 @@ class SeriesIndex:
     """The index's content; rendered once per format with that format's links and images."""
 
     def __init__(self, contracts: Sequence[Mapping[str, Any]], title: str | None,
-                 changelog: Sequence[Mapping[str, Any]] | None):
+                 changelog: Sequence[Mapping[str, Any]] | None,
+                 tally: SeriesTally | None = None):
         self.contracts, self.title, self.changelog = contracts, title, changelog or []
+        self.tally = tally or SeriesTally.of(contracts)
 
     def markdown(self, pair_links: Sequence[str], charts: Mapping[str, str]) -> str:
-        text = series_markdown(self.contracts, pair_links, charts, title=self.title)
+        text = series_markdown(self.contracts, pair_links, charts, title=self.title,
+                               tally=self.tally)
         return text + "".join(f"{line}\n" for line in _changelog(self.changelog))
 
 

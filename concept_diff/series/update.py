@@ -382,30 +382,40 @@ def _run_pair(docs, name: str, output: Path, embedder, settings) -> dict[str, st
 
 
 def _write_series(output: Path, series_name: str, versions: list[Version], state) -> dict[str, str]:
-    """The series index and charts, from the pair contracts on disk (nothing is re-embedded)."""
-    from ..report.series import write_series
+    """The series index and charts, from the pair contracts on disk (nothing is re-embedded).
+
+    Two passes over the pair files, so memory does not grow with the number of versions: the
+    first keeps each contract without its passages (what the index needs of it is small), the
+    second reads them again one at a time and hands each version's passages to the index's
+    tally (report.series.SeriesTally), which keeps only counts."""
+    from ..report.series import SeriesTally, write_series
 
     names = [pair_name(a.key, b.key) for a, b in itertools.pairwise(versions)]
-    contracts = [_series_fields(output / f"{name}.json", first=i == 0)
-                 for i, name in enumerate(names)]
+    contracts = [_series_fields(output / f"{name}.json") for name in names]
+    tally = SeriesTally(contracts)
+    for i, name in enumerate(names):
+        contract = json.loads((output / f"{name}.json").read_text(encoding="utf-8"))
+        if i == 0:
+            tally.add(contract["old"].get("passages", []))
+        tally.add(contract["new"].get("passages", []))
+        del contract
     formats = [f for f in state["settings"]["formats"] if f in ("md", "html")] or ["md"]
     written = write_series(contracts, output, formats, title=series_name,
-                           changelog=state["changelog"], pair_names=names)
+                           changelog=state["changelog"], pair_names=names, tally=tally)
     return {str(Path(p).relative_to(output)): sha256_file(Path(p)) for p in sorted(written)}
 
 
-def _series_fields(path: Path, *, first: bool) -> dict[str, Any]:
-    """A pair contract without what the series report never reads: its alignment entries, term
-    table and actors' evidence quotes, and the older version's passages past the first pair
-    (each version's text is held once), so a long series does not hold every pair's full
-    contract in memory at once."""
+def _series_fields(path: Path) -> dict[str, Any]:
+    """A pair contract without what the series report never reads or reads only through the
+    tally: its alignment entries, term table, actors' evidence quotes and both versions'
+    passages, so a long series does not hold every pair's full contract in memory at once."""
     contract = json.loads(path.read_text(encoding="utf-8"))
     for unread in ("alignment", "terms"):
         contract.pop(unread, None)
     for actor in contract.get("actors", []):
         actor.pop("evidence", None)
-    if not first:
-        contract["old"] = {k: v for k, v in contract["old"].items() if k != "passages"}
+    for side in ("old", "new"):
+        contract[side] = {k: v for k, v in contract[side].items() if k != "passages"}
     return contract
 
 
