@@ -156,16 +156,20 @@ def _framing_bars(bars: list[tuple[str, Mapping[str, float]]], title: str) -> by
 
 
 def series_charts(contracts: list[Mapping[str, Any]], names: list[str],
-                  trajectories: Mapping[str, list[float | None]]) -> dict[str, bytes]:
+                  trajectories: Mapping[str, list[float | None]],
+                  framing_versions: int | None = None) -> dict[str, bytes]:
     """``{"trajectories": png, "framing": png}`` for a series of consecutive pair contracts.
 
     ``trajectories`` is ``{term: [rate per version or None]}``, chosen by report.series.
+    ``framing_versions``: the framing chart shows only the last this many versions (it has a
+    bar per actor and version, so its height and memory would grow with the series).
     """
     out = {}
     trajectories = _trajectory_chart(trajectories, names)
     if trajectories is not None:
         out["trajectories"] = trajectories
-    framing = _series_framing_chart(contracts, names)
+    shown = len(names) if not framing_versions else min(len(names), max(2, framing_versions))
+    framing = _series_framing_chart(contracts[len(names) - shown:], names[len(names) - shown:])
     if framing is not None:
         out["framing"] = framing
     return out

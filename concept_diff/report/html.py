@@ -33,7 +33,7 @@ def page_with_slots(contract: Mapping[str, Any], names: list[str]) -> str:
     """The page with a slot where each named chart goes (``fill_charts`` fills them): the page
     can be rendered while the charts are drawn, and markdown-it never scans a long data: URI
     (it was most of the page's time)."""
-    sources = {name: _slot(name) for name in names}
+    sources = {name: chart_slot(name) for name in names}
     body = markdown_to_html(to_markdown(contract, charts=sources, html=True))
     return page(_title(contract), body)
 
@@ -42,11 +42,11 @@ def fill_charts(html_page: str, charts: Mapping[str, bytes]) -> str:
     """Each chart's PNG as a data: URI in its slot. The URI is what markdown-it would have
     written itself: base64 has no character its link normaliser or HTML escaping changes."""
     for name, png in charts.items():
-        html_page = html_page.replace(f'src="{_slot(name)}"', f'src="{data_uri(png)}"', 1)
+        html_page = html_page.replace(f'src="{chart_slot(name)}"', f'src="{data_uri(png)}"', 1)
     return html_page
 
 
-def _slot(name: str) -> str:
+def chart_slot(name: str) -> str:
     return f"concept-diff-chart:{name}"  # document text is escaped: it cannot write src="…"
 
 
