@@ -3,13 +3,32 @@
     CONCEPT_DIFF_CORPORA=../shared/corpora python bench/bench_cold.py \
         [--backends torch,onnx,onnx-int8] [--repeats 3] [--threads 2] [--trees .,/tmp/wt-old]
 
+What the floor encodes is what the job genuinely needs: before the timings, one compare of the
+pair runs in a child process (``--record-worker``, the usual warm cache, so it is quick) with
+its embedder wrapped so that every ``encode`` request is recorded with the code that asked. The
+distinct texts of all requests, in the order first asked, are the floor's texts; the output
+names each class of text, how many distinct texts it adds and why compare needs it:
+
+- passages and sentences of both documents (alignment: passage vectors, and sentence vectors
+  for the sentence-level evidence and merges);
+- masked mention sentences (framing: each sentence naming an actor, the name masked, clipped
+  around the mention; the framing model reads its vector and its prototype scores);
+- masked governing clauses (framing: the clause governing the mention, where it differs from
+  the sentence; the model reads its prototype scores);
+- framing prototypes (the categories' example phrases, scored against the two above);
+- theme labels (the headline terms and actors grouped into themes by meaning).
+
+It also counts the requests that repeat a text (a single-sentence passage is its own sentence,
+a paragraph printed in both editions, a clause that is its whole sentence); compare embeds
+each distinct text once (the cache serves repeats), which the cold row checks: its "texts
+embedded" (rows in the cold cache) should equal the floor's count.
+
 For each backend and repeat, three fresh processes, interleaved so the machine's noise hits all
 of them alike:
 
-- ``floor``: import the backend's library, load the model and encode the texts compare embeds
-  (passages and sentences of both documents, each distinct text once), nothing else. torch:
-  ``SentenceTransformer(folder).encode(texts)`` with its defaults; onnx*: fastembed
-  ``TextEmbedding(...).embed(texts)`` with its defaults on the exported graph.
+- ``floor``: import the backend's library, load the model and encode those distinct texts,
+  nothing else. torch: ``SentenceTransformer(folder).encode(texts)`` with its defaults; onnx*:
+  fastembed ``TextEmbedding(...).embed(texts)`` with its defaults on the exported graph.
 - ``backend``: our backend's ``encode(texts)`` alone (length-sorted batches, long texts chunked),
   with no cache, no documents, no alignment: the floor as this package pays it.
 - ``cold``: ``concept-diff compare 2010 2015 --backend B --quiet`` with an empty cache folder
@@ -18,8 +37,7 @@ of them alike:
 
 ``--trees`` runs the cold compare with each source tree in turn (a ``git worktree`` of an older
 commit beside this checkout), so a change is measured beside its baseline in the same run; the
-cold row also gives its ratio to the backend's encode alone and how many texts it embedded (the
-analysis embeds masked mention sentences and clauses besides the passages and sentences).
+cold row also gives its ratio to the backend's encode alone and how many texts it embedded.
 
 "Cold" keeps the ONNX export, which is made once per machine (on first use, ~15 s with torch),
 like installing a package: it is prepared before the timings, in a folder of its own, and
@@ -56,15 +74,95 @@ def nss_paths() -> list[Path]:
     return [folder / f"{year}-national-security-strategy.txt" for year in YEARS]
 
 
-def compare_texts(scratch: Path) -> list[str]:
-    """The distinct texts compare() embeds for the pair, loaded without touching any cache."""
+# What each encode request is for, from the code that made it: (module, function) → class.
+TEXT_CLASSES = (
+    (("comparison", "_encode"), "passages and sentences"),
+    (("framing", "scored_with_vectors"), "masked mention sentences"),
+    (("framing", "scored"), "masked governing clauses"),
+    (("framing", "__init__"), "framing prototypes"),
+    (("themes", "find_themes"), "theme labels"),
+)
+
+
+def _request_class() -> str:
+    """The class of the encode request being made, read from the calling frames."""
+    import traceback
+
+    frames = [(Path(f.filename).stem, f.name) for f in traceback.extract_stack()]
+    for where in reversed(frames):
+        for site, name in TEXT_CLASSES:
+            if where == site:
+                return name
+    return "other"
+
+
+def record_worker(backend: str, out_file: str) -> None:
+    """Runs in a fresh process: one compare of the pair with every encode request recorded as
+    (class, texts); the usual cache ($CONCEPT_DIFF_CACHE) serves what it has."""
+    os.environ["CONCEPT_DIFF_NO_FORK"] = "1"  # the analysis's requests are made here, recorded
+    from concept_diff.comparison import compare
+    from concept_diff.embed import get_embedder
+
+    requests: list[tuple[str, list[str]]] = []
+
+    class Recorder:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, attr):
+            return getattr(self.inner, attr)
+
+        def encode(self, texts):
+            texts = list(texts)
+            requests.append((_request_class(), texts))
+            return self.inner.encode(texts)
+
+    compare(*nss_paths(), embedder=Recorder(get_embedder(None, backend=backend, device="cpu")))
+    Path(out_file).write_text(json.dumps(requests), encoding="utf-8")
+
+
+def job_texts(backend: str, scratch: Path, env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The distinct texts compare of the pair embeds with ``backend``, in the order first
+    requested, and the lines describing them (classes, repeats)."""
+    out = scratch / f"requests-{backend}.json"
+    run_child([sys.executable, __file__, "--record-worker", backend, str(out)], env)
+    requests = [(kind, texts) for kind, texts in json.loads(out.read_text(encoding="utf-8"))]
+    first: dict[str, str] = {}
+    asked: dict[str, int] = {}
+    for kind, texts in requests:
+        for text in texts:
+            first.setdefault(text, kind)
+            asked[kind] = asked.get(kind, 0) + 1
+    lines = [(f"{backend}: {sum(asked.values()):,} texts requested, {len(first):,} distinct "
+             "(the floor encodes these):")]
+    for kind in dict.fromkeys(kind for kind, _ in requests):
+        mine = [t for t, k in first.items() if k == kind]
+        lines.append(f"  {kind:<26} {asked[kind]:5,} requested  {len(mine):5,} new distinct  "
+                     f"{sum(len(t.split()) for t in mine):7,} words")
+    return list(first), lines + ["  " + line for line in repeats(requests)]
+
+
+def repeats(requests: list[tuple[str, list[str]]]) -> list[str]:
+    """Why requests repeat texts: passage = its sentence, paragraphs in both documents, texts
+    asked again by a later request (a clause that is its whole sentence, …)."""
     from concept_diff.align import sentence_texts
     from concept_diff.loaders import load_document
 
     docs = [load_document(p, use_cache=False) for p in nss_paths()]
-    texts = [p.text for d in docs for p in d.passages] + [s for d in docs
-                                                          for s in sentence_texts(d)]
-    return list(dict.fromkeys(texts))
+    own = [{p.text for p in d.passages} | set(sentence_texts(d)) for d in docs]
+    single = sum(len({p.text for p in d.passages} & set(sentence_texts(d))) for d in docs)
+    inside = [t for kind, texts in requests if kind == "passages and sentences" for t in texts]
+    seen: set[str] = set()
+    later = 0
+    for kind, texts in requests:
+        if kind != "passages and sentences":
+            later += sum(t in seen for t in dict.fromkeys(texts))
+        seen.update(texts)
+    return [(f"repeats among passages and sentences: {len(inside) - len(set(inside)):,} "
+            f"({single:,} passages that are their own one sentence, "
+            f"{len(own[0] & own[1]):,} texts in both documents, some both)"),
+            (f"later requests asking for a text already requested: {later:,} "
+            "(e.g. a governing clause that is the whole masked sentence)")]
 
 
 def floor_worker(backend: str, texts_file: str, export_cache: str, mode: str) -> None:
@@ -170,9 +268,13 @@ def main() -> None:
     parser.add_argument("--trees", default=str(ROOT),
                         help="comma-separated source trees whose cold compare runs (PYTHONPATH)")
     parser.add_argument("--floor-worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--record-worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_worker:
         floor_worker(*args.floor_worker)
+        return
+    if args.record_worker:
+        record_worker(*args.record_worker)
         return
     backends = args.backends.split(",")
     scratch = Path(tempfile.mkdtemp(prefix="bench-cold-"))
@@ -186,22 +288,27 @@ def main() -> None:
 def run(backends: list[str], repeats: int, threads: int, scratch: Path,
         trees: list[str]) -> None:
     export_cache = scratch / "exports"
-    texts = compare_texts(scratch)
-    texts_file = scratch / "texts.json"
-    texts_file.write_text(json.dumps(texts), encoding="utf-8")
     for backend in backends:
         prepare_export(backend, export_cache)
     env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="false")
+    counts: dict[str, int] = {}
+    print(f"NSS {YEARS[0]}→{YEARS[1]}: the texts compare embeds, recorded from one compare "
+          "(warm cache) with this checkout")
+    for backend in backends:
+        texts, lines = job_texts(backend, scratch, env)
+        (scratch / f"texts-{backend}.json").write_text(json.dumps(texts), encoding="utf-8")
+        counts[backend] = len(texts)
+        print("\n".join(lines))
     exe = [sys.executable]
     cli = [sys.executable, "-m", "concept_diff", "compare", *map(str, nss_paths()), "--quiet"]
-    print(f"NSS {YEARS[0]}→{YEARS[1]}: {len(texts):,} distinct passage and sentence texts; "
-          f"{repeats} repeats, {threads} threads, medians [all runs]")
+    print(f"{repeats} repeats, {threads} threads, medians [all runs]")
     results: dict[tuple[str, str], list[tuple[float, int, dict]]] = {}
     for _ in range(repeats):
         for backend in backends:
             for mode in ("floor", "backend"):
-                argv = exe + [__file__, "--floor-worker", backend, str(texts_file),
+                argv = exe + [__file__, "--floor-worker", backend,
+                              str(scratch / f"texts-{backend}.json"),
                               str(export_cache), mode]
                 wall, rss, out = run_child(argv, env)
                 results.setdefault((backend, mode), []).append((wall, rss, json.loads(out)))
@@ -216,22 +323,24 @@ def run(backends: list[str], repeats: int, threads: int, scratch: Path,
                 results.setdefault((backend, "cold", tree), []).append(
                     (wall, rss, {"texts": embedded}))
                 shutil.rmtree(cache, ignore_errors=True)
-    report(backends, results, len(texts), trees)
+    report(backends, results, counts, trees)
 
 
 def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def report(backends: list[str], results: dict, count: int, trees: list[str]) -> None:
+def report(backends: list[str], results: dict, counts: dict[str, int],
+           trees: list[str]) -> None:
     torch_rate = None
     for backend in backends:
+        count = counts[backend]
         floor = results[(backend, "floor")]
         ours = results[(backend, "backend")]
         colds = [(f"cold compare (CLI){' ' + Path(t).name if len(trees) > 1 else ''}",
                   results[(backend, "cold", t)]) for t in trees]
         floor_wall = _median([r[0] for r in floor])
-        print(f"\n{backend}")
+        print(f"\n{backend} (floor: {count:,} distinct texts)")
         for label, rows in [("floor: library plain encode", floor),
                             ("backend encode only", ours), *colds]:
             walls = [r[0] for r in rows]
