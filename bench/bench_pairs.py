@@ -11,14 +11,18 @@ fitted on the other, for precision ≥ PRECISION), then both aligners run on the
 this process:
 
   today      the aligner without the decision (every bead it links counts as "same")
-  new        the aligner with the decision fitted without this pair
+  new        the aligner with the decision fitted without this pair, and its merges
+             (align/merges.py: an added/removed passage joins the entry of its most
+             probably-same passage when that P(same) passes the threshold); also without them
   decision   P(same) ≥ threshold alone, over every labelled pair (linked or not)
 
 A labelled pair counts as predicted "same" when the aligner puts both passages in one entry
 that is not added/removed. Precision and recall are for label ``same``; figures per held-out
 pair and pooled, then the pooled held-out precision-recall curve of P(same) (alone, and inside
 today's links, which bounds what any filter of them can recall), its AUC, and where it meets
-the bar of issue #10 (precision 0.90 at recall 0.85). The bundled model's features include
+the bar of issue #10 (precision 0.90 at recall 0.85); then the new aligner run with the
+held-out decision's threshold set to each cut, without and with merges (the precision-recall
+a reader gets at each operating point). The bundled model's features include
 sentence_max, so the aligner is given sentence vectors as compare() gives them.
 
 ``related``: for two sets of hand-labelled counterparts of added passages
@@ -40,6 +44,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +81,8 @@ SAME_FEATURES = ("cosine", "margin", "sentence_max", "lexical", "rare_containmen
                  "rare_jaccard", "tfidf", "numbers", "names", "length_ratio", "short", "anchors")
 TOPIC_FEATURES = ("cosine", "margin", "rare_containment", "rare_jaccard", "numbers", "names",
                   "length_ratio", "short")
+NO_MERGES = AlignParams(attach=False)  # the decision without merges.attach_confident
+LINKS = ("today's aligner", "new aligner without merges", "new aligner")
 TEXT_ONLY = EMBEDDER_FEATURES  # left out of the fit for embedders other than the bundled one
 # Text evidence alone never reaches PRECISION at a useful recall on held-out pairs (0.85 at
 # recall 0.08, measured with --text-only): the text-only fit links what is more likely the
@@ -105,9 +112,10 @@ class Pair:
     def features(self, names) -> np.ndarray:
         return self.evidence.matrix([(it.old_index, it.new_index) for it in self.items], names)
 
-    def linked(self, decision: Decision | None) -> tuple[set[tuple[int, int]], object]:
+    def linked(self, decision: Decision | None,
+               params: AlignParams | None = None) -> tuple[set[tuple[int, int]], object]:
         """(old index, new index) pairs the aligner puts in one entry, and the alignment."""
-        result = align(self.old, self.new, *self.vecs, AlignParams(), decision=decision,
+        result = align(self.old, self.new, *self.vecs, params or AlignParams(), decision=decision,
                        old_sentence_vecs=self.sentence_vecs[0],
                        new_sentence_vecs=self.sentence_vecs[1])
         at_old = {p.id: k for k, p in enumerate(self.old.passages)}
@@ -156,20 +164,25 @@ def held_out(pairs: list[Pair], text_only: bool,
     pooled: dict[str, tuple[list, list]] = {}
     decisions = {}
     scores: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # P(same), truth, linked
-    links: list[tuple[str, bool, bool]] = []  # label, linked today, linked with the decision
+    links: list[tuple[str, ...]] = []  # label, then linked by each aligner of LINKS
+    curves = []  # per pair: the aligner at each cut of CURVE_CUTS, without and with merges
     for k, pair in enumerate(pairs):
         decision = fit(pairs[:k] + pairs[k + 1:], text_only, threshold)
         decisions[pair.names] = decision
         truth = [it.label == "same" for it in pair.items]
         today, _ = pair.linked(None)
+        unmerged, _ = pair.linked(decision, NO_MERGES)
         new, _ = pair.linked(decision)
         keys = [(it.old_index, it.new_index) for it in pair.items]
         p_same = decision.same.probability(pair.features(decision.same.features))
         p_topic = decision.topic.probability(pair.features(decision.topic.features))
         scores.append((p_same, np.array(truth), np.array([key in today for key in keys])))
-        links += [(it.label, key in today, key in new) for it, key in zip(pair.items, keys)]
+        links += [(it.label, *(key in got for got in (today, unmerged, new)))
+                  for it, key in zip(pair.items, keys)]
+        curves.append(operating(pair, decision, keys))
         rows = {
             "today's aligner": ([key in today for key in keys], truth),
+            "new aligner without merges": ([key in unmerged for key in keys], truth),
             "new aligner (decision)": ([key in new for key in keys], truth),
             f"P(same) ≥ {decision.threshold:.3f} alone": (list(p_same >= decision.threshold),
                                                           truth),
@@ -188,11 +201,13 @@ def held_out(pairs: list[Pair], text_only: bool,
     print("pooled over the three held-out pairs")
     for name, (predicted, truth) in pooled.items():
         print(_row(name, predicted, truth))
-    print("  labelled pairs linked, by label (today's aligner → new aligner): " + "; ".join(
-        f"{label} {sum(t for lab, t, _ in links if lab == label)} → "
-        f"{sum(n for lab, _, n in links if lab == label)} of "
-        f"{sum(lab == label for lab, _, _ in links)}" for label in ("same", "topic", "unrelated")))
+    print("  labelled pairs linked, by label (" + " → ".join(LINKS) + "): " + "; ".join(
+        f"{label} " + " → ".join(str(sum(row[k] for row in links if row[0] == label))
+                                 for k in range(1, len(LINKS) + 1))
+        + f" of {sum(row[0] == label for row in links)}"
+        for label in ("same", "topic", "unrelated")))
     curve(scores)
+    operating_curve(curves, [np.array([it.label == "same" for it in p.items]) for p in pairs])
     new = precision_recall(*pooled["new aligner (decision)"])
     today = precision_recall(*pooled["today's aligner"])
     figures = {"items": sum(len(p.items) for p in pairs),
@@ -216,7 +231,7 @@ def curve(scores: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
     where it meets the bar (precision BAR[0] at recall BAR[1])."""
     probs, truth, linked = (np.concatenate(parts) for parts in zip(*scores))
     print("  AUC of held-out P(same): " + ", ".join(
-        f"{auc(p, t):.3f}" for p, t, _ in scores) + f" (per pair); pooled {auc(probs, truth):.3f}")
+        f"{auc(p, t):.3f}" for p, t, *_ in scores) + f" (per pair); pooled {auc(probs, truth):.3f}")
     print("  held-out P(same) ≥ t, pooled (alone | linked by today's aligner and ≥ t):")
     for cut in CURVE_CUTS:
         alone = precision_recall(list(probs >= cut), list(truth))
@@ -237,6 +252,30 @@ def curve(scores: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
           f"recall ≥ {BAR[1]} is {at_bar:.3f}; best recall at precision ≥ {BAR[0]} is "
           f"{reach:.3f}; today's aligner links {linked[truth].mean():.3f} of the same pairs "
           "(the most any filter of its links can recall)")
+
+
+def operating(pair: Pair, decision: Decision, keys: list[tuple[int, int]]) -> list[list]:
+    """Per cut of CURVE_CUTS, without and with merges (merges.attach_confident): which
+    labelled pairs the aligner links when the held-out decision's threshold is that cut (what
+    a reader would get there)."""
+    out = []
+    for cut in CURVE_CUTS:
+        at = replace(decision, threshold=cut)
+        links = [pair.linked(at, params)[0] for params in (NO_MERGES, AlignParams())]
+        out.append([[key in got for key in keys] for got in links])
+    return out
+
+
+def operating_curve(curves: list[list], truths: list[np.ndarray]) -> None:
+    """The aligner with the held-out decision at each threshold, pooled: links as a reader
+    gets them (a pair's P(same) passes and the aligner's structure holds it)."""
+    truth = list(np.concatenate(truths))
+    print("  the new aligner at decision threshold t, pooled (without merges | with merges):")
+    for c, cut in enumerate(CURVE_CUTS):
+        got = [precision_recall([x for per_pair in curves for x in per_pair[c][k]], truth)
+               for k in (0, 1)]
+        print(f"    t {cut:.2f}  precision {got[0][0]:.3f} recall {got[0][1]:.3f}  |  "
+              f"precision {got[1][0]:.3f} recall {got[1][1]:.3f}")
 
 
 def counterparts(pair: Pair, decision: Decision | None, labels_path: Path, name: str) -> float:
@@ -284,17 +323,18 @@ def timing(pair: Pair, decision: Decision, repeat: int = 5) -> None:
     compare() aligns them), best of N."""
     import time
 
-    def best(dec: Decision | None) -> float:
+    def best(dec: Decision | None, params: AlignParams | None = None) -> float:
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
-            align(pair.old, pair.new, *pair.vecs, AlignParams(), decision=dec,
+            align(pair.old, pair.new, *pair.vecs, params or AlignParams(), decision=dec,
                   old_sentence_vecs=pair.sentence_vecs[0], new_sentence_vecs=pair.sentence_vecs[1])
             times.append(time.perf_counter() - start)
         return min(times)
 
     print(f"align NSS {pair.names} passages and sentences, best of {repeat}: without the decision "
-          f"{best(None):.3f}s, with it (confidence + related) {best(decision):.3f}s")
+          f"{best(None):.3f}s, with it (confidence + related) without merges "
+          f"{best(decision, NO_MERGES):.3f}s, with merges {best(decision):.3f}s")
 
 
 def across_documents(pairs: list[Pair], decision: Decision) -> None:

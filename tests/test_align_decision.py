@@ -319,6 +319,35 @@ def test_text_evidence_separates_same_content_on_held_out_document_pairs(labelle
 
 
 @pytest.mark.corpus
+def test_merges_on_real_text_only_add_links_that_pass_the_decision(nss_docs) -> None:
+    """NSS 2010→2015 with the lexical embedder and the shipped text-only decision: merges
+    keep every link made without them, each entry they grow has every piece at the threshold,
+    some groups join passages that are not neighbours, and every passage is in one entry."""
+    from concept_diff.embed import get_embedder
+
+    old, new = nss_docs["2010"], nss_docs["2015"]
+    embedder = get_embedder("lexical", use_cache=False)
+    vecs = [embedder.encode([p.text for p in doc.passages]) for doc in (old, new)]
+    decision = decision_for(embedder.name)
+    runs = [align(old, new, *vecs, AlignParams(attach=attach), decision=decision)
+            for attach in (False, True)]
+    links = [{(o, n) for e in run.entries for o in e.old for n in e.new} for run in runs]
+    assert links[0] < links[1]
+    for run in runs:
+        check_accounting(run.entries, len(old.passages), len(new.passages))
+    at_old = {p.id: k for k, p in enumerate(old.passages)}
+    at_new = {p.id: k for k, p in enumerate(new.passages)}
+    scattered = 0
+    for entry in runs[1].entries:
+        if any(piece not in links[0] for piece in ((o, n) for o in entry.old for n in entry.new)):
+            assert entry.kind in ("merged", "split") and entry.confidence >= decision.threshold
+        rows = sorted([at_old[o] for o in entry.old] if len(entry.old) > 1 else
+                      [at_new[n] for n in entry.new])
+        scattered += len(rows) > 1 and rows[-1] - rows[0] >= len(rows)
+    assert scattered >= 1
+
+
+@pytest.mark.corpus
 def test_counterpart_labels_are_found_in_the_corpus(nss_docs) -> None:
     old, new = Finder(nss_docs["2010"]), Finder(nss_docs["2015"])
     rows = read_tsv(ROOT / "tests" / "data" / "counterparts" / "labels.tsv")
