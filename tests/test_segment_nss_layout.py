@@ -135,3 +135,49 @@ def test_a_heading_after_an_unfinished_line_without_an_epigraph_is_not_moved():
     assert doc.passages[0].text.endswith("and")
     assert [s.text for s in doc.passages[1].sentences] == [
         '"Allies matter," the chair said, and the council agreed.']
+
+
+@pytest.mark.corpus
+def test_signature_scraps_and_a_glued_letterhead_are_no_passages(nss):
+    """The President's signature, extracted as a scrap after the letter ("[POTUS SIGNATURE]"
+    in 2002, OCR "”i.a." in 2006 and "bile" in 2010), is no passage; NSS 2015's letterhead
+    glued to the letter's first sentence is set apart as a cover line. The words stay in the
+    text."""
+    for year in ("2002", "2006", "2010"):
+        doc = nss[year]
+        first_heading = min(s.start for s in doc.sections)
+        letter = [p for p in doc.passages if p.end < first_heading]
+        assert len(letter) >= 5, year
+        assert all(len(p.text.split()) > 3 or p.text.endswith(",") for p in letter), year
+    assert "[POTUS SIGNATURE]" in nss["2002"].text
+    doc = nss["2015"]
+    assert doc.passages[0].text.startswith("Today, the United States is stronger")
+    assert "THE WHITE HOUSE WASHINGTON" in doc.cleanup.cover
+    # a salutation is no signature: "My fellow Americans," opens the 2006 letter
+    assert nss["2006"].passages[0].text == "My fellow Americans,"
+
+
+LETTER = (
+    "THE COUNCIL\n\n"
+    "{head}Today, the council is stronger than it was a decade ago.\n\n"
+    "We have worked with NATO and our partners to meet every challenge.\n\n"
+    "Our members are committed to the common defense of the region.\n\n"
+    "We will meet these challenges together.\n\n"
+    "{sign}\n\n"
+    "I. Introduction\n\n"
+    "The council was founded to keep the peace.\n"
+)
+
+
+def test_a_letter_signature_and_letterhead_are_set_apart():
+    doc = load_text(LETTER.format(head="HOUSE OF THE COUNCIL ", sign="xq"))
+    assert doc.passages[0].text.startswith("Today, the council")
+    assert "xq" not in [p.text for p in doc.passages] and "xq" in doc.text
+
+
+def test_a_closing_sentence_and_capitals_the_prose_uses_stay():
+    # "NATO ALLIES" opens the letter: NATO is an acronym of the prose, no letterhead; a short
+    # last sentence of the letter ("Thank you.") is no signature
+    doc = load_text(LETTER.format(head="NATO ALLIES ", sign="Thank you."))
+    assert doc.passages[0].text.startswith("NATO ALLIES Today")
+    assert "Thank you." in [p.text for p in doc.passages]

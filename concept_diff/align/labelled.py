@@ -62,9 +62,14 @@ class Finder:
     def __init__(self, doc: Document):
         self.exact: dict[str, int] = {}
         parts, owner = [], []
+        headings = {s.start for s in doc.sections}
+        end = 0
         for k, passage in enumerate(doc.passages):
             self.exact.setdefault(fingerprint(passage.text), k)
-            text = normalised(passage.text)
+            # text in no passage and no heading just before it (a letterhead the loader has
+            # since set apart from its paragraph): the span search may start there
+            text = normalised(_loose_text(doc.text, end, passage.start, headings) + passage.text)
+            end = passage.end
             parts.append(text)
             owner += [k] * len(text)
         self.text, self.owner = "".join(parts), owner
@@ -82,6 +87,16 @@ class Finder:
         opening = _skeleton(hint_text)
         hits = [k for k, text in enumerate(self.openings) if opening and text.startswith(opening)]
         return hits[0] if len(hits) == 1 else None
+
+
+def _loose_text(text: str, start: int, end: int, headings: set[int]) -> str:
+    """Blocks of ``text[start:end]`` (between two passages) that are no heading."""
+    blocks, at = [], start
+    for block in text[start:end].split("\n\n"):
+        if block.strip() and at + (len(block) - len(block.lstrip())) not in headings:
+            blocks.append(block)
+        at += len(block) + 2
+    return " ".join(blocks)
 
 
 def _skeleton(text: str) -> str:

@@ -24,6 +24,7 @@ from ..segment import (
     title_from_path,
 )
 from .clean import fix_ligatures, normalise_whitespace, vocabulary
+from .letter import drop_signatures, split_letterhead
 from .sniff import EXTENSIONS, SUPPORTED, decode_text, sniff_format
 
 __all__ = ["EXTENSIONS", "SUPPORTED", "load_document", "load_text"]
@@ -148,6 +149,8 @@ def _assemble(
         found = title_from_blocks(blocks, vocabulary(clean), trust_headings=trust)
         title = title_case(found, prose) if found else title_from_path(source)
     blocks = mark_cover(blocks, trust_headings=trust)
+    if not trust:
+        blocks = drop_signatures(split_letterhead(blocks))
     report.cover = [block.text for block in blocks if block.kind == "cover"]
     date = date or date_from_path(source) or date_from_text(raw)
     return build_document(
