@@ -107,9 +107,30 @@ class PairEvidence:
         self._sims: np.ndarray | None = None
         self.linked: set[tuple[int, int]] = set()  # the aligner's links, for "anchors"
         self._pyramid: list[dict[int, list[int]] | None] = [None, None]
+        self._known: dict[tuple[int, int], dict[str, float]] = {}  # features once per pair
 
     def matrix(self, pairs: Sequence[tuple[int, int]], names: Sequence[str]) -> np.ndarray:
-        """One row per (old index, new index) pair, one column per feature in ``names``."""
+        """One row per (old index, new index) pair, one column per feature in ``names``.
+
+        A pair's features are computed once and remembered (the decision, its merges and
+        ``related`` ask for the same pairs); ``anchors`` is read afresh, as ``linked`` changes.
+        """
+        fixed = [name for name in names if name != "anchors"]
+        todo = sorted({tuple(p) for p in pairs
+                       if any(name not in self._known.get(tuple(p), ()) for name in fixed)})
+        if todo:
+            for pair, row in zip(todo, self._matrix(todo, fixed).tolist()):
+                self._known.setdefault(pair, {}).update(zip(fixed, row))
+        out = np.zeros((len(pairs), len(names)), dtype=np.float64)
+        for col, name in enumerate(names):
+            if name == "anchors":
+                out[:, col] = [float(((i - 1, j - 1) in self.linked)
+                                     + ((i + 1, j + 1) in self.linked)) for i, j in pairs]
+            else:
+                out[:, col] = [self._known[tuple(p)][name] for p in pairs]
+        return out
+
+    def _matrix(self, pairs: Sequence[tuple[int, int]], names: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(pairs), len(names)), dtype=np.float64)
         if not pairs:
             return out
@@ -120,10 +141,6 @@ class PairEvidence:
             columns["margin"] = self._margins(idx, cos)
         if "lexical" in names:
             columns["lexical"] = np.array(pair_lexical(self.old, self.new, pairs))
-        if "anchors" in names:
-            columns["anchors"] = np.array([float(((i - 1, j - 1) in self.linked)
-                                                 + ((i + 1, j + 1) in self.linked))
-                                           for i, j in pairs])
         if "sentence_max" in names:
             columns["sentence_max"] = self._sentence_max(pairs, cos)
         per_pair = [self._text_features(i, j) for i, j in pairs]
