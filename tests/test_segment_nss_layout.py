@@ -181,3 +181,33 @@ def test_a_closing_sentence_and_capitals_the_prose_uses_stay():
     doc = load_text(LETTER.format(head="NATO ALLIES ", sign="Thank you."))
     assert doc.passages[0].text.startswith("NATO ALLIES Today")
     assert "Thank you." in [p.text for p in doc.passages]
+
+
+@pytest.mark.corpus
+def test_a_single_line_break_after_a_sentence_in_long_line_text_is_no_paragraph_break(nss):
+    """NSS 2015 (PDF text in long lines, paragraphs parted by blank lines) breaks lines
+    anywhere, also after a sentence: "... in the foundations of our national power." |
+    "Therefore, I will continue ..." is one paragraph; so are "... rising powers." | "It signals
+    our resolve ..." and "... engine for global economic growth." | "The TPP is central ...".
+    The hard-wrapped editions (2006, 2010) and 2002 keep their paragraphs."""
+    doc = nss["2015"]
+    for head, tail in (("foundations of our national power.", "Therefore, I will continue"),
+                       ("responsible rising powers.", "It signals our resolve"),
+                       ("engine for global economic growth.", "The TPP is central"),
+                       ("these trends can foster violent", None)):
+        holder = [p for p in doc.passages if head in p.text]
+        assert len(holder) == 1, head
+        if tail:
+            assert tail in holder[0].text, tail
+    assert not [p for p in doc.passages if p.text == "The TPP is central to this effort."]
+    # lists and headings still part: the chapters and their sub-headings are all there
+    assert len(doc.sections) == 29
+    assert 120 <= len(doc.passages) <= 145
+
+
+def test_one_paragraph_a_line_keeps_its_paragraphs():
+    sentence = "The council will keep the peace in every region of the world it serves. "
+    lines = [(sentence * 3).strip()] * 4
+    text = "\n\n".join("\n".join(lines) for _ in range(6))  # paragraphs a line, sections parted
+    doc = load_text(text)
+    assert len(doc.passages) == 24

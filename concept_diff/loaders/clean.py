@@ -479,8 +479,11 @@ def _wrap_width(blocks: Sequence[Sequence[str]]) -> float | None:
     return statistics.median(samples) if len(samples) >= 5 else None
 
 
-def _starts_new_paragraph(a: str, b: str, width: float | None, by_blank_lines: bool) -> bool:
-    """Does line ``b`` open a new paragraph after line ``a`` (both in one block)?"""
+def _starts_new_paragraph(
+    a: str, b: str, width: float | None, by_blank_lines: bool, loose: bool = False
+) -> bool:
+    """Does line ``b`` open a new paragraph after line ``a`` (both in one block)? ``loose``:
+    the document's single line breaks fall anywhere (see ``_loose_line_breaks``)."""
     if BULLET.match(b) or b.startswith("#") or a.startswith("#"):
         return True
     if _CONTINUATION.match(b) or _HYPHEN_END.search(a):
@@ -488,6 +491,8 @@ def _starts_new_paragraph(a: str, b: str, width: float | None, by_blank_lines: b
     if ENUMERATOR.match(b) and (ends_sentence(a) or is_heading_like(a)):
         return True
     if ends_sentence(a):
+        if loose:  # the extractor's line break (a PDF line), unless a list or heading follows
+            return a.rstrip()[-1:] in ":;" or not b[:1].isupper() or is_heading_like(b)
         if width is None or len(a) > 1.6 * width:  # lines are whole paragraphs
             return True
         return not by_blank_lines and len(a) < 0.75 * width
@@ -496,6 +501,22 @@ def _starts_new_paragraph(a: str, b: str, width: float | None, by_blank_lines: b
         short = width is None or len(a) < 0.7 * width or bool(ENUMERATOR.match(a))
         return short and not (is_heading_like(b) and not ENUMERATOR.match(b) and len(b) < 90)
     return False
+
+
+def _loose_line_breaks(blocks: Sequence[Sequence[str]]) -> bool:
+    """Does the extractor break lines anywhere inside a paragraph, not at a wrap width (PDF
+    text extracted in long lines: "... This new National" | "Security Strategy ...")? Blank
+    lines part the paragraphs (several blocks), and a quarter or more of the line breaks
+    inside blocks fall in the middle of a sentence."""
+    pairs = [(a, b) for block in blocks for a, b in itertools.pairwise(block)]
+    if len(blocks) < LOOSE_MIN_BLOCKS or not pairs:
+        return False
+    inside = sum(not ends_sentence(a) and not is_heading_like(a) and not BULLET.match(b)
+                 for a, b in pairs)
+    return inside >= 0.25 * len(pairs)
+
+
+LOOSE_MIN_BLOCKS = 5
 
 
 def _join(left: str, right: str, vocab: Counter, report: CleanupReport) -> str:
@@ -528,12 +549,13 @@ def rejoin_lines(
     width = _wrap_width([b for b, _ in blocks])
     # blank lines already separate paragraphs when blocks are short (not one block per page)
     by_blank_lines = len(blocks) >= 0.1 * sum(len(b) for b, _ in blocks)
+    loose = width is None and by_blank_lines and _loose_line_breaks([b for b, _ in blocks])
     paragraphs: list[Paragraph] = []
     for block, broke in blocks:
         text = previous = block[0]
         first = True
         for line in block[1:]:
-            if _starts_new_paragraph(previous, line, width, by_blank_lines):
+            if _starts_new_paragraph(previous, line, width, by_blank_lines, loose):
                 paragraphs.append(Paragraph(text, broke and first))
                 text = previous = line
                 first = False
