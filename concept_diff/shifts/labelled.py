@@ -54,8 +54,8 @@ def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = N
                 by_print.setdefault((year, fingerprint(sentence.text)), (p.id, k, sentence.text))
     items, missing = [], []
     for row in rows:
-        where = by_print.get((row["year"], row["fp"])) or _joined(row, docs[years.index(
-            row["year"])])
+        doc = docs[years.index(row["year"])]
+        where = by_print.get((row["year"], row["fp"])) or _joined(row, doc) or _split(row, doc)
         mention = None
         if where:
             mention = found.get((row["year"], where[0], where[1], row["actor"])) or _by_alias(
@@ -87,6 +87,27 @@ def _joined(row: dict[str, str], doc) -> tuple[str, int, str] | None:
                     if fingerprint(text[at:end]) == row["fp"]:
                         return p.id, k, sentence.text
                 at = text.find(start, at + 1)
+    return None
+
+
+def _split(row: dict[str, str], doc) -> tuple[str, int, str] | None:
+    """(passage, index, text) of the sentence naming the item's alias among the sentences a
+    loader has since cut the item's sentence into (a quotation of several sentences, once one):
+    a run of sentences of one passage, the first opening with the hint, whose joined text has
+    the item's fingerprint."""
+    start = normalised(row.get("hint", ""))
+    if not start:
+        return None
+    for p in doc.passages:
+        for k, sentence in enumerate(p.sentences):
+            if not normalised(sentence.text).startswith(start):
+                continue
+            for end in range(k + 2, len(p.sentences) + 1):
+                run = p.sentences[k:end]
+                if fingerprint(" ".join(s.text for s in run)) == row["fp"]:
+                    alias = row.get("alias", "")
+                    at = next((j for j, s in enumerate(run) if alias and alias in s.text), 0)
+                    return p.id, k + at, run[at].text
     return None
 
 
