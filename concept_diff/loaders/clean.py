@@ -8,7 +8,11 @@ letter-spacing -> numbered-chapter lines -> table of contents -> paragraphs (rej
 hard-wrapped lines, join line-break hyphens) -> sentences broken by a page break or a stray
 blank line (after a comma, a word no sentence ends on, an abbreviation such as "U.S.", a colon
 or semicolon before a clause, or a title-case line with a small-letter word, which is no
-heading: a heading is never the last line of a page).
+heading: a heading is never the last line of a page). Facing-page footers ("12 Title") are cut
+where their number fits the pages around them. An epigraph set one line a paragraph is one
+paragraph with its attribution lines (``layout.py``), and a heading with its epigraph that cut
+a sentence or list goes before it (listed as a "moved" repair). Text extracted in long lines
+that break anywhere keeps a paragraph across a single line break after a sentence.
 
 Decisions use only the document itself (its own vocabulary, what repeats in it) and a general
 English word list (``words.py``), never a list of facts about a particular corpus. No repair
