@@ -21,7 +21,13 @@ in this run:
              non-bundled embedder);
 - full:      parse features + the prototype scorer's probabilities on the sentence, the clause
              and the actor's other sentences in the document + the masked sentence's vector,
-             penalised EMB_WEIGHT^-2 times harder (shipped).
+             penalised EMB_WEIGHT^-2 times harder (shipped);
+- mention:   with --mention-vectors, an experiment: full + the mention vector (the model's last
+             hidden states at the masked words of the masked sentence, mean-pooled, unit length;
+             mention_vectors()), penalised TOK_WEIGHT^-2 times harder. Not shipped: see README.
+Models are fitted on actor mentions only: a labelled item whose words actor detection no longer
+finds as an actor (labelled.Item.detected; an analysis never frames it) is left out of fitting
+and of the table; the lines "all labelled" also score those items.
 Also printed: each pooled figure on batch 1 and batch 2 alone; the 2002 and 2006 folds pooled
 (the folds on which features and the vector's penalty were chosen) and the 2010 and 2015 folds
 pooled (never used to choose anything); the items full gets right and previous wrong and the
@@ -59,6 +65,7 @@ MODEL_PATH = ROOT / "concept_diff" / "data" / "framing_model.json"
 WEIGHT = 0.5
 C_GRID = (0.003, 0.006, 0.01, 0.02, 0.03)
 EMB_WEIGHT = 0.3  # the sentence vector's columns are scaled by this after standardising
+TOK_WEIGHT = 0.5  # the mention vector's (--mention-vectors), chosen on CHOSEN_ON of 0.3/0.5/0.8
 # The previous model's grid of (C, class weight), chosen by the mean of accuracy and macro-F1.
 PREVIOUS_GRID = [(c, w) for c in (0.03, 0.1, 0.3) for w in (None, "balanced")]
 BATCH1_LAST = 640  # items f0001-f0640 are batch 1; later ids were drawn and labelled after it
@@ -127,7 +134,8 @@ def class_weights(y: np.ndarray, weight):
 
 
 def column_weights(features: tuple[str, ...]) -> np.ndarray:
-    return np.array([EMB_WEIGHT if f.startswith("emb:") else 1.0 for f in features])
+    weight = {"emb:": EMB_WEIGHT, "tok:": TOK_WEIGHT}
+    return np.array([weight.get(f[:4], 1.0) for f in features])
 
 
 def probabilities(fitted, x: np.ndarray, keys: list[str], roles=None) -> np.ndarray:
@@ -180,15 +188,17 @@ def choose(x, y, groups, keys, roles, grid=PREVIOUS_GRID, colw=None) -> tuple:
     return best
 
 
-def held_out(x, y, groups, keys, roles, chooser=choose_c, colw=None, probs=None
+def held_out(x, y, groups, keys, roles, chooser=choose_c, colw=None, probs=None, fitted=None
              ) -> tuple[list[str], dict]:
     """Predictions for every item from a model fitted without its document, its setting
     chosen by leave-one-document-out inside the training documents (``probs``, an array of
-    one row per item, receives the probabilities)."""
+    one row per item, receives the probabilities); ``fitted`` (a mask) names the items models
+    may be fitted on (all by default)."""
     probs = np.zeros((len(y), len(keys))) if probs is None else probs
+    fitted = np.ones(len(y), dtype=bool) if fitted is None else fitted
     chosen = {}
     for g in sorted(set(groups)):
-        train, test = groups != g, groups == g
+        train, test = (groups != g) & fitted, groups == g
         setting = chooser(x[train], y[train], groups[train], keys, roles[train], colw=colw)
         chosen[str(g)] = setting
         probs[test] = probabilities(fit(x[train], y[train], *setting, colw), x[test], keys,
@@ -272,6 +282,8 @@ def main() -> None:
     parser.add_argument("--labels", type=Path, default=DATA / "labels.tsv")
     parser.add_argument("--fit", action="store_true", help="write the shipped model")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--mention-vectors", action="store_true",
+                        help="also the experimental model with the mention vector (torch)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from concept_diff.embed import get_embedder
@@ -298,6 +310,7 @@ def main() -> None:
     rows = [where[(i.year, i.mention.passage, i.mention.sentence, i.mention.actor)]
             for i in items]
     all_data, data = data, _subset(data, rows)
+    detected = np.array([i.detected for i in items])
     y = np.array([i.label for i in items], dtype=object)
     groups = np.array([i.year for i in items])
     batch = np.array([1 if int(i.id[1:]) <= BATCH1_LAST else 2 for i in items])
@@ -312,26 +325,57 @@ def main() -> None:
     roles = np.array([r.role for r in data.roles], dtype=object)
     probs = {v: np.zeros((len(y), len(keys))) for v in ("previous", *variants)}
     predictions["previous"], settings["previous"] = held_out(
-        design_matrix(data, previous), y, groups, keys, roles, choose, probs=probs["previous"])
+        design_matrix(data, previous), y, groups, keys, roles, choose, probs=probs["previous"],
+        fitted=detected)
     for v in variants:
         predictions[v], settings[v] = held_out(matrices[v], y, groups, keys, roles, choose_c,
-                                               column_weights(variants[v]), probs[v])
+                                               column_weights(variants[v]), probs[v], detected)
+    if args.mention_vectors:
+        vectors = mention_vectors([(i.mention.text, i.mention.spans) for i in items], spec)
+        x = np.hstack([matrices["full"], vectors])
+        colw = np.concatenate([column_weights(variants["full"]), np.full(vectors.shape[1],
+                                                                         TOK_WEIGHT)])
+        probs["mention"] = np.zeros((len(y), len(keys)))
+        predictions["mention"], settings["mention"] = held_out(
+            x, y, groups, keys, roles, choose_c, colw, probs["mention"], detected)
     print(f"{len(items)} labelled mentions ({dict(sorted(Counter(batch).items()))} by batch, "
           f"{dict(sorted(Counter(groups).items()))} by document); "
           f"gold: {dict(sorted(Counter(y).items()))}")
     _print_agreement(args.labels, keys)
+    print(f"{int((~detected).sum())} labelled items are no longer detected as actors (gold "
+          f"{dict(sorted(Counter(y[~detected]).items()))}): left out of fitting and of the "
+          "table but its 'all labelled' lines")
     print(f"roles: {dict(sorted(Counter(r.role for r in data.roles).items()))}")
+    gold_all, pred_all = list(y), predictions
+    y, groups, batch = y[detected], groups[detected], batch[detected]
+    probs = {v: p[detected] for v, p in probs.items()}
+    predictions = {m: [p for p, k in zip(pred, detected) if k] for m, pred in pred_all.items()}
     report = _print_table(predictions, list(y), groups, keys, batch)
+    for method in ("previous", "full", "mention"):
+        if method in pred_all:
+            m = metrics(gold_all, pred_all[method], keys)
+            report[method]["all labelled"] = {k: round(v, 4) for k, v in m.items()}
+            print(f"{method:10} {'all labelled':9} {m['n']:4d} {m['accuracy']:9.3f} "
+                  f"{m['macro_f1']:9.3f} {100 * m['swaps']:6.1f}%")
     print("settings chosen inside each training fold (C, class weight):", settings)
     _print_paired(list(y), predictions["full"], predictions["previous"], keys, "full",
                   "previous")
+    if "mention" in predictions:
+        for part in (CHOSEN_ON, UNSEEN):
+            mask = np.isin(groups, part)
+            _print_paired(list(y[mask]), list(np.array(predictions["mention"])[mask]),
+                          list(np.array(predictions["full"])[mask]), keys, "mention",
+                          f"full ({'+'.join(part)} folds)")
+        _print_paired(list(y), predictions["mention"], predictions["full"], keys, "mention",
+                      "full")
     for v in ("previous", "full"):
         print(f"confusion ({v}, held-out; rows gold, columns predicted):")
         _confusion(list(y), predictions[v], keys)
     for v, p in probs.items():
         print(f"calibration ({v}, held-out): {calibration(list(y), p, keys)}")
     if args.fit:
-        _fit_and_write(matrices, variants, y, groups, keys, embedder, report, args.labels, roles)
+        _fit_and_write({v: x[detected] for v, x in matrices.items()}, variants, y, groups, keys,
+                       embedder, report, args.labels, roles[detected], len(detected))
     if not args.no_timing:
         print(timing())
 
@@ -380,6 +424,49 @@ def _print_paired(gold, new, old, keys, name: str, other: str) -> None:
           f"{high[0]:+.3f}], macro-F1 [{low[1]:+.3f}, {high[1]:+.3f}]")
 
 
+def mention_vectors(items, spec) -> np.ndarray:
+    """The experimental mention vector of each (sentence, spans): the bundled model's last
+    hidden states (torch backend) over the tokens covering the masks in the text the
+    prototype scorer embeds (the sentence clipped around the actor, the actor masked),
+    mean-pooled, unit length; the tokens' character offsets come from the tokenizer."""
+    import torch
+
+    from concept_diff.embed import get_embedder
+    from concept_diff.shifts.framing import _clip
+
+    model = get_embedder(backend="torch", use_cache=False).model
+    masked = [_masked(*_clip(text, spans, spec.context), spec.mask) for text, spans in items]
+    out = np.zeros((len(items), model.get_sentence_embedding_dimension()))
+    for start in range(0, len(masked), 64):
+        batch = masked[start:start + 64]
+        encoded = model.tokenizer([t for t, _ in batch], padding=True, truncation=True,
+                                  max_length=model.max_seq_length, return_tensors="pt",
+                                  return_offsets_mapping=True)
+        offsets = encoded.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            states = model[0](dict(encoded))["token_embeddings"].numpy()
+        for j, (_, where) in enumerate(batch):
+            real = encoded["attention_mask"][j].numpy().astype(bool) & \
+                (offsets[j, :, 1] > offsets[j, :, 0])
+            chosen = np.zeros_like(real)
+            for a, b in where:
+                chosen |= real & (offsets[j, :, 0] < b) & (offsets[j, :, 1] > a)
+            vector = states[j][chosen if chosen.any() else real].mean(axis=0)
+            out[start + j] = vector / max(float(np.linalg.norm(vector)), 1e-12)
+    return out
+
+
+def _masked(text: str, spans, mask: str) -> tuple[str, list[tuple[int, int]]]:
+    """framing.mask_sentence's text and where each mask stands in it."""
+    from concept_diff.shifts.framing import mask_sentence
+
+    where, shift = [], 0
+    for a, b in sorted(spans):
+        where.append((a + shift, a + shift + len(mask)))
+        shift += len(mask) - (b - a)
+    return mask_sentence(text, spans, mask), where
+
+
 def _subset(data, rows: list[int]):
     from concept_diff.shifts.framing_model import MentionData
 
@@ -420,7 +507,7 @@ def _confusion(gold, pred, keys) -> None:
 
 
 def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels_path,
-                   roles) -> None:
+                   roles, labelled: int) -> None:
     from concept_diff import atomic
     from concept_diff.shifts.framing_model import LinearModel
     from concept_diff.shifts.labelled import read_tsv
@@ -445,7 +532,8 @@ def _fit_and_write(matrices, variants, y, groups, keys, embedder, report, labels
                     [r["label_a"] for r in part], [r["label_b"] for r in part]), 3)}
     years = sorted(set(groups))
     out["evaluation"] = {
-        "items": len(y),
+        "items": len(y),  # fitted on and measured on: the labelled items still actors
+        "labelled": labelled,
         "documents": years,
         "corpus": CORPUS_NAME,  # what the Method section calls the labelled documents
         "kappa": agreement,

@@ -26,6 +26,7 @@ class Item:
     year: str
     mention: Mention
     label: str | None
+    detected: bool = True  # False: actor detection no longer finds an actor at these words
 
 
 def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = None
@@ -41,10 +42,12 @@ def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = N
     docs = [load(corpus_dir / f"{y}-national-security-strategy.txt") for y in years]
     matcher = Matcher(detect_actors(docs))
     found: dict[tuple, Mention] = {}
+    spans: dict[tuple, list] = {}  # (year, passage, sentence) → spans of every actor named
     for year, doc in zip(years, docs):
         mentions = find_mentions(doc, year, matcher)
         author = _self_actor(mentions)
         for m in mentions:
+            spans.setdefault((year, m.passage, m.sentence), []).extend(m.spans)
             if m.actor != author:
                 found[(year, m.passage, m.sentence, m.actor)] = m
     by_print = {}  # (year, fingerprint) → (passage, sentence index, text); loaders may renumber
@@ -63,7 +66,10 @@ def resolve(items_tsv: Path, corpus_dir: Path, labels: dict[str, str] | None = N
         if mention is None:
             missing.append(row["id"])
             continue
-        items.append(Item(row["id"], row["year"], mention, (labels or {}).get(row["id"])))
+        named = spans.get((row["year"], mention.passage, mention.sentence), [])
+        detected = any(a < d and c < b for a, b in mention.spans for c, d in named)
+        items.append(Item(row["id"], row["year"], mention, (labels or {}).get(row["id"]),
+                          detected))
         found.setdefault((row["year"], mention.passage, mention.sentence, row["actor"]), mention)
     if len(missing) > len(rows) // 20:
         raise InputError(f"{len(missing)} items do not resolve in the corpus "
