@@ -23,6 +23,9 @@ features, used with the embedder it was fitted with) and ``parse`` (no prototype
 vectors, used with any other embedder, e.g. ``--model lexical``). The masked sentence's
 vector with a plain penalty overfitted (480 training sentences); on 1,087, with its own
 stronger penalty, it raised the held-out figures of the documents used to choose features.
+The model is fitted on the labelled mentions still detected as actors. A vector of the mention
+itself (the last layer at the masked words) gave no held-out gain on the documents not used to
+choose it and is not used (bench_framing.py --mention-vectors; tests/data/framing/README.md).
 """
 
 from __future__ import annotations
