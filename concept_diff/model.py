@@ -68,7 +68,7 @@ class CleanupReport:
     # "after"}, kind one of "letterspacing" (pieces closed up), "hyphen" (a line-break hyphen
     # dropped), "pipe" ("|" read as "l"); ligatures are only counted. Kind "moved" changes no
     # word: a heading and epigraph set beside the text, which cut a sentence or list, put
-    # before it ("before": the block, "after": the paragraph it now precedes)
+    # before it ("before": the heading, "after": the paragraph it now precedes)
     repairs: list[dict[str, str]] = field(default_factory=list)
     cover: list[str] = field(default_factory=list)  # title-page lines kept out of the sections
 

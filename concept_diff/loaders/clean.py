@@ -741,7 +741,7 @@ def join_broken_paragraphs(
         if end is not None and _interrupted(out[-1].text, texts[end]):
             at = _list_start(out, len(out) - 1)
             report.repairs.append({  # listed: the words are the source's, in another order
-                "kind": "moved", "before": " ".join(texts[i:end]), "after": out[at].text})
+                "kind": "moved", "before": texts[i], "after": out[at].text})
             out[at:at] = paragraphs[i:end]
             skip_to = end
             continue
