@@ -112,12 +112,16 @@ def _uses_bare_numbers(texts: Sequence[str]) -> bool:
 
 
 def _is_attribution(text: str, previous: Block | None) -> bool:
-    """A short line right after a quotation ("President Bush") belongs to the quote."""
+    """A short place/date line right after a quotation ("President Bush West Point, New York
+    June 1, 2002") belongs to the quote; a title without place or date is a heading."""
+    from .loaders.layout import attribution  # loaders import this module
+
     return (
         previous is not None
         and previous.kind == "passage"
         and bool(_CLOSING_QUOTE.search(previous.text))
         and len(text.split()) <= 12
+        and attribution(text)
     )
 
 

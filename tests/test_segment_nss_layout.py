@@ -211,3 +211,18 @@ def test_one_paragraph_a_line_keeps_its_paragraphs():
     text = "\n\n".join("\n".join(lines) for _ in range(6))  # paragraphs a line, sections parted
     doc = load_text(text)
     assert len(doc.passages) == 24
+
+
+def test_a_heading_after_a_quotation_is_no_attribution():
+    text = (
+        "The council met in the spring and agreed on a plan for the coming decade.\n\n"
+        '"We will keep the peace. We will keep it together."\n\n'
+        "Strengthen Our Alliances\n\n"
+        "Our alliances are the bedrock of our security.\n\n"
+        '"Allies matter more than ever."\n\n'
+        "III. Prosperity\n\n"
+        "Our economy is the source of our strength.\n"
+    )
+    doc = load_text(text)
+    assert [s.heading for s in doc.sections] == ["Strengthen Our Alliances", "III. Prosperity"]
+    assert doc.passages[1].text == '"We will keep the peace. We will keep it together."'

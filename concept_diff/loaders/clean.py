@@ -713,8 +713,9 @@ def join_attributions(paragraphs: list[str]) -> list[str]:
     quotation's last sentence; alone it would be a passage of no content."""
     out: list[str] = []
     glued = False
-    for text in paragraphs:
-        if out and (quotation(out[-1]) or glued) and attribution(text):
+    for k, text in enumerate(paragraphs):
+        following = paragraphs[k + 1] if k + 1 < len(paragraphs) else ""
+        if out and (quotation(out[-1]) or glued) and attribution(text, following):
             out[-1] = f"{out[-1]} {text}"
             glued = True
             continue

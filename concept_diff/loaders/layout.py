@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..segment import BULLET, MONTHS, is_heading_like
+from ..segment import BULLET, ENUMERATOR, MONTHS, is_heading_like
 
 QUOTE_REACH = 8  # paragraphs a quotation may run over before it closes (an epigraph's lines)
 ATTRIBUTION_WORDS = 16  # an attribution line ("President Bush" / a place and a date) is short
@@ -58,17 +58,36 @@ def quotation_end(texts: Sequence[str], start: int) -> int | None:
     return None
 
 
-def attribution(text: str) -> bool:
-    """A speaker or place/date line under a quotation: short, and a title-case line
-    ("President Bush", "West Point, New York June 1, 2002"), a line led by a dash
-    ("—President Barack Obama, ..."), or one holding a date ("Monterrey, Mexico march 22, 2002")."""
-    if len(text.split()) > ATTRIBUTION_WORDS or BULLET.match(text):
+def attribution(text: str, following: str = "") -> bool:
+    """A speaker or place/date line under a quotation, short: a line led by a dash
+    ("—President Barack Obama, ..."), a title-case line with a place or date ("President Bush
+    West Point, New York June 1, 2002"), a line holding a date ("Monterrey, Mexico march 22,
+    2002"), or a short name ("President Bush") when a place or date line follows it. A
+    numbered line or a title without place or date ("Strengthen Our Alliances") is a heading."""
+    if len(text.split()) > ATTRIBUTION_WORDS or BULLET.match(text) or ENUMERATOR.match(text):
         return False
     if _DASHED.match(text):
         return True
     if re.search(r"[.!?;:]$", text) and not _ABBREVIATION_END.search(text):
         return False  # a sentence, unless its stop is an abbreviation's ("Washington, D.C.")
-    return is_heading_like(text) or bool(_DATE.search(text) and text[:1].isupper())
+    if _DATE.search(text) and text[:1].isupper():
+        return True
+    if not is_heading_like(text):
+        return False
+    if "," in text:
+        return True
+    return len(text.split()) <= NAME_WORDS and _place_or_date(following)
+
+
+NAME_WORDS = 4  # a speaker's name and title ("President Bush")
+
+
+def _place_or_date(text: str) -> bool:
+    return bool(text) and attribution(text) and ("," in text or bool(_DATE.search(text)))
+
+
+def _next(texts: Sequence[str], k: int) -> str:
+    return texts[k + 1] if k + 1 < len(texts) else ""
 
 
 def epigraph_end(texts: Sequence[str], start: int) -> int | None:
@@ -77,6 +96,6 @@ def epigraph_end(texts: Sequence[str], start: int) -> int | None:
     if start >= len(texts) or not quotation(texts[start]):
         return None
     k = start + 1
-    while k < len(texts) and k - start <= 3 and attribution(texts[k]):
+    while k < len(texts) and k - start <= 3 and attribution(texts[k], _next(texts, k)):
         k += 1
     return k if k > start + 1 else None
