@@ -79,13 +79,20 @@ def test_a_split_keeps_only_pieces_that_say_the_same() -> None:
     kept = next(e for e in out if e.kind == "edited")
     assert kept.lexical == pytest.approx(0.8) and kept.similarity == pytest.approx(0.98, abs=0.01)
     check_accounting(out, 1, 3)
-    # with merges (the default) a group need not be contiguous: both passing pieces stay
+    # with merges (the default) too: a split's new passages stay neighbours, so p3 does not
+    # join p1 across p2 (the report walks the new version in order)
     entry = Entry("split", ["p1"], ["p1", "p2", "p3"], 0.9, 0.5, old_index=[0],
                   new_index=[0, 1, 2])
     out = decide([entry], evidence, _cosine_only(), ["p1"], ["p1", "p2", "p3"], 0.6)
-    assert sorted((e.kind, tuple(e.new)) for e in out) == [("added", ("p2",)),
-                                                           ("split", ("p1", "p3"))]
-    check_accounting(out, 1, 3)
+    assert sorted((e.kind, tuple(e.new)) for e in out) == kinds
+    # ... but a merge's old passages need not be: both passing pieces stay
+    old, new = [_unit(1, 0.2, 0), _unit(0, 1, 0), _unit(0.9, 0.3, 0)], [_unit(1, 0, 0)]
+    entry = Entry("merged", ["p1", "p2", "p3"], ["p1"], 0.9, 0.5, old_index=[0, 1, 2],
+                  new_index=[0])
+    out = decide([entry], _evidence(old, new), _cosine_only(), ["p1", "p2", "p3"], ["p1"], 0.6)
+    assert sorted((e.kind, tuple(e.old)) for e in out) == [("merged", ("p1", "p3")),
+                                                           ("removed", ("p2",))]
+    check_accounting(out, 3, 1)
 
 
 def test_unchanged_is_certain_and_never_unlinked() -> None:
@@ -498,7 +505,8 @@ def test_merges_never_make_many_to_many_nor_grow_an_unchanged_pair() -> None:
 
 def test_two_lonely_passages_wanting_one_pair_make_no_many_to_many() -> None:
     """Old p2 and new p2 both belong with the pair (p1, p1): the more probable one joins (a
-    merge or a split), the other stays alone; every passage sits in exactly one entry."""
+    merge or a split; new p2 is p1's neighbour), the other stays alone; every passage sits in
+    exactly one entry."""
     old = [_unit(1, 0, 0), _unit(1, 0.25, 0)]
     new = [_unit(1, 0.1, 0), _unit(1, 0.5, 0)]
     entries = [Entry("rewritten", ["p1"], ["p1"], 0.99, 0.2, old_index=[0], new_index=[0]),

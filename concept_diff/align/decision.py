@@ -135,14 +135,16 @@ def decide(entries: list[Entry], evidence: PairEvidence, decision: Decision,
 def _judged(entry: Entry, probs: dict, threshold: float, evidence: PairEvidence,
             old_ids: Sequence[str], new_ids: Sequence[str], edited_min: float, *,
             contiguous: bool) -> list[Entry]:
-    """The entry as it stands, or shrunk to the pieces that pass, plus what was let go: every
-    piece that passes, or with ``contiguous`` (no merges.attach) the longest run of them."""
+    """The entry as it stands, or shrunk to the pieces that pass, plus what was let go: the
+    longest run of passing pieces, or, for a merge when ``contiguous`` is off (merges.attach),
+    every passing piece (a merge's old passages need not be neighbours; a split's new ones
+    must be, or the report could not walk the new version in order)."""
     olds, news = entry.old_index, entry.new_index
     many_old = len(olds) > 1  # a merge; otherwise the new side holds the pieces (or 1-1)
     pieces = [(i, news[0]) for i in olds] if many_old else [(olds[0], j) for j in news]
     passes = [probs[p] >= threshold for p in pieces]
-    kept = _longest_run(passes, pieces) if contiguous else [p for p, ok in zip(pieces, passes)
-                                                            if ok]
+    kept = _longest_run(passes, pieces) if contiguous or not many_old else [
+        p for p, ok in zip(pieces, passes) if ok]
     if len(kept) == len(pieces):
         entry.confidence = round(min(probs[p] for p in pieces), 4)
         return [entry]

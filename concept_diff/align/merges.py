@@ -11,9 +11,11 @@ joins the entry of its most probably-same passage among its nearest on the other
 that P(same) reaches the decision's threshold (the bar every linked pair meets; chosen on
 labelled pairs for precision) and the entry holds exactly that one passage on its other side
 (a 1-1 pair becomes a merge or a split, a merge can take another old passage, a split another
-new one; never many to many, which no kind names). Proposals are taken most probable first, so
-the outcome does not depend on the order of the passages. A group made here need not be
-contiguous on its many side. Every passage still sits in exactly one entry.
+new one; never many to many, which no kind names), and the group's cosine rises with it.
+A merge's old passages need not be neighbours; a split's new passages must be (the new one
+joins next to them), since the report walks the new version in order and shows each entry
+once. Proposals are taken most probable first, so the outcome does not depend on the order of
+the passages. Every passage still sits in exactly one entry.
 
 Measured by bench/bench_pairs.py (held out by document pair, the aligner without it in the
 same run): see "the new aligner at decision threshold t" there.
@@ -65,6 +67,9 @@ def attach_confident(entries: list[Entry], evidence: PairEvidence, decision: Dec
         for row, (p, other) in sorted(best.items()):
             if p >= decision.threshold and other in hosts[side]:
                 proposals.append((-p, side, row, hosts[side][other]))
+    # a split's new passages stay neighbours: the report walks the new version in order
+    proposals = [q for q in proposals if q[1] == 0 or q[2] in (min(q[3].new_index) - 1,
+                                                                max(q[3].new_index) + 1)]
     joined: set[tuple[int, int]] = set()
     for minus_p, side, row, entry in sorted(proposals, key=lambda q: q[:3]):
         if len(entry.new_index if side == 0 else entry.old_index) != 1:
