@@ -70,6 +70,12 @@ class ShardMemory:
         self._rows: dict[Path, int] = {}  # shard → number of rows in it
         self._loaded: OrderedDict[Path, Any] = OrderedDict()
 
+    def release(self) -> None:
+        """Forget the shards read so far; they are read again when asked for. A series calls
+        this between pairs, so what stays in memory is the pair at hand, not a budget's worth
+        of every earlier pair's vectors or parses (which grew with the number of versions)."""
+        self._loaded.clear()
+
     def _keep_within(self, newest: Path, budget: int, size: Callable[[Any], int]) -> None:
         """Drop the least recently read shards but ``newest`` until ``budget`` holds them."""
         for other in reversed(list(self._loaded)):

@@ -269,6 +269,7 @@ def _execute(plan, output, series_name, settings, result, model, device, cache_d
             state["versions"].update({k: _version_state(by_key[k]) for k in (old_key, new_key)})
             write_state(output, state)  # progress survives a kill after this point
             notes.append(f"report {old_key}→{new_key} written")
+            _release(embedder)
         stats = getattr(embedder, "stats", None)
         result.embedded = int(getattr(stats, "misses", 0) or 0) if stats is not None else 0
 
@@ -338,6 +339,22 @@ def _embed_stream(versions: list[Version], embedder, say, cache_dir=None) -> Non
                 f"[{'#' * int(20 * done / total):<20}] {100 * done // total}%")
 
     prefetch(texts, chunk=STREAM_CHUNK, progress=progress)
+
+
+def _release(embedder) -> None:
+    """Drop the vectors and parses read for the pair just written (the caches read them
+    again from disk when a later pair needs them): memory stays flat however long the series."""
+    from ..shifts.parse import ParseCache, cache_dir_for
+
+    caches = [embedder]
+    try:
+        caches.append(ParseCache.open(cache_dir_for(embedder)))
+    except ConceptDiffError:  # no parser installed: nothing was parsed or held
+        pass
+    for cache in caches:
+        release = getattr(cache, "release", None)
+        if release is not None:
+            release()
 
 
 def _embedder(model, device, cache_dir):
