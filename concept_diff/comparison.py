@@ -55,28 +55,12 @@ class Comparison:
         }
 
     def alignment_frame(self) -> pd.DataFrame:
-        """One row per alignment entry: kind, ids, scores, labels and first words of each side."""
-        rows = [_row(entry, self.old, self.new) for entry in self.alignment.entries]
-        columns = ["kind", "old", "new", "similarity", "lexical", "confidence", "related",
-                   "related_score", "related_same", "old_labels", "new_labels", "old_text",
-                   "new_text"]
-        return pd.DataFrame(rows, columns=columns)
+        """One row per alignment entry, as the CSV report's alignment table: kind, ids,
+        scores, related passage, and each side's labels, section and text."""
+        from .report.tables import alignment_frame
 
-
-def _row(entry: Any, old: Document, new: Document) -> dict:
-    def side(doc: Document, ids: list[str]) -> tuple[str, str]:
-        passages = [doc.passage(i) for i in ids]
-        return ",".join(p.label or "" for p in passages), " ".join(p.text for p in passages)
-
-    old_labels, old_text = side(old, entry.old)
-    new_labels, new_text = side(new, entry.new)
-    related = entry.related or {}
-    return {"kind": entry.kind, "old": ",".join(entry.old), "new": ",".join(entry.new),
-            "similarity": entry.similarity, "lexical": entry.lexical,
-            "confidence": entry.confidence, "related": related.get("id"),
-            "related_score": related.get("score"), "related_same": related.get("same"),
-            "old_labels": old_labels,
-            "new_labels": new_labels, "old_text": old_text, "new_text": new_text}
+        return alignment_frame({"old": document_dict(self.old), "new": document_dict(self.new),
+                                "alignment": self.alignment.to_list()})
 
 
 def document_dict(doc: Document) -> dict[str, Any]:
