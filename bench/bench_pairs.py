@@ -380,16 +380,21 @@ def load_pairs(corpora: Path, labels: dict[str, str]) -> list[Pair]:
     return [Pair(years, docs, vecs, sentence_vecs, items) for years in PAIRS]
 
 
-def write(pairs: list[Pair], figures: dict[str, dict]) -> Path:
+def write(pairs: list[Pair], figures: dict[str, dict], threshold: float | None = None) -> Path:
+    """The shipped fits; ``threshold`` (``--threshold``) fixes the bundled fit's cut instead of
+    choosing it for PRECISION on the pooled held-out probabilities."""
     models = {}
     for text_only in (False, True):
-        decision = fit(pairs, text_only)
+        decision = fit(pairs, text_only, None if text_only else threshold)
         models[decision.name] = decision.to_dict()
     data = {
         "about": "Pair decision of concept_diff/align/decision.py: logistic models fitted by "
                  "bench/bench_pairs.py --write on the labelled NSS pairs of tests/data/pairs "
-                 f"(all three document pairs); threshold on P(same) for precision {PRECISION} "
-                 "from held-out probabilities; '*' is the text-only fit for any embedder but "
+                 "(all three document pairs); threshold on P(same) "
+                 + (f"fixed at {threshold} by --threshold (tests/data/pairs/README.md says why)"
+                    if threshold is not None
+                    else f"for precision {PRECISION} from held-out probabilities")
+                 + "; '*' is the text-only fit for any embedder but "
                  f"the bundled one, threshold {TEXT_ONLY_THRESHOLD} (more likely same than not: "
                  "text evidence alone does not reach that precision at a useful recall). "
                  "'held_out': each fit's pooled figures with each document pair held out in "
@@ -442,7 +447,7 @@ def main() -> None:
             across_documents(pairs, decision_for(BUNDLED))
         figures[ANY_EMBEDDER if text_only else BUNDLED] = found
     if args.write:
-        print("wrote", write(pairs, figures))
+        print("wrote", write(pairs, figures, args.threshold))
 
 
 if __name__ == "__main__":
