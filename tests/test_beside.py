@@ -72,3 +72,19 @@ def test_a_result_never_asked_for_leaves_no_child() -> None:
     del waiting  # the finalizer kills and reaps it
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_fork_tests_run_in_a_fresh_interpreter_when_this_one_cannot_fork() -> None:
+    """In a whole-suite run an earlier test has loaded torch or onnxruntime, so the tests above
+    skip here: run them again in a fresh interpreter, where nothing has been loaded yet."""
+    import subprocess
+    import sys
+
+    if os.environ.get("CONCEPT_DIFF_BESIDE_INNER") or not sys.platform.startswith("linux"):
+        pytest.skip("the inner run itself, or no fork on this platform")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", __file__],
+        env={**os.environ, "CONCEPT_DIFF_BESIDE_INNER": "1", "CONCEPT_DIFF_NO_FORK": ""},
+        capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "5 passed, 1 skipped" in run.stdout, run.stdout  # every fork test ran
