@@ -120,6 +120,22 @@ def test_nss_timeline_index_links_resolve_and_is_deterministic(nss_files, tmp_pa
     firsts = first_term_appearances(contracts)
     assert {"helping", "office", "ofall"}.isdisjoint(firsts)
     assert "## Themes across versions" in text
+    # Framing over time follows the pair reports' rule: a main framing only with enough
+    # sentences and a majority; one row per actor however the pairs spell it.
+    section = text[text.index("## Actor framing over time"):].split("\n## ")[0]
+    rows = [line.split(" | ") for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith(("| Actor", "| ---"))]
+    floor = contracts[0]["framing"]["rule"]["min_sentences"]
+    assert rows and floor >= 5
+    for row in rows:
+        cells = [c.strip(" |") for c in row[1:]]
+        assert any(c != "—" for c in cells), row  # an actor no version frames has no row
+        for c in cells:
+            few, main = re.fullmatch(r"too few \((\d+)\)", c), re.search(r"\((\d+) of (\d+)\)$", c)
+            assert c == "—" or c.startswith("mixed: ") or (few and int(few[1]) < floor) or (
+                main and 2 * int(main[1]) > int(main[2]) >= floor), row
+    keys = [re.sub(r"[\W_]+", "", row[0].strip(" |")).casefold() for row in rows]
+    assert len(keys) == len(set(keys))
     again = write_series(contracts, tmp_path / "b", "md")
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
 

@@ -13,6 +13,8 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from .markup import name_key
+
 WIDTH, DPI = 8.0, 100
 MAX_TERMS, MAX_ACTORS = 15, 10
 OLD_COLOUR, NEW_COLOUR = "#8c959f", "#0969da"
@@ -193,18 +195,23 @@ def _trajectory_chart(series: Mapping[str, list[float | None]], names: list[str]
 
 @_default_style
 def _series_framing_chart(contracts: list[Mapping[str, Any]], names: list[str]) -> bytes | None:
+    """The most-mentioned framed actors (an actor no version frames, such as the author, has
+    no bars to show), one per name however the pairs spell it (markup.name_key)."""
     framing: dict[str, dict[int, Mapping[str, float]]] = {}
     mentions: dict[str, int] = {}
+    shown: dict[str, str] = {}
     for i, contract in enumerate(contracts):
         for actor in contract.get("actors", []):
-            name = str(actor.get("actor"))
-            found = framing.setdefault(name, {})
+            key = name_key(actor.get("actor"))
+            shown[key] = str(actor.get("actor"))
+            found = framing.setdefault(key, {})
             found.setdefault(i, actor.get("old_framing") or {})
             found[i + 1] = actor.get("new_framing") or {}
-            mentions[name] = mentions.get(name, 0) + (actor.get("new_mentions") or 0)
-    top = sorted(framing, key=lambda a: (-mentions[a], a))[:MAX_ACTORS // 2 or 1]
-    bars = [(f"{label(a, 30)} ({label(names[i], 20)})", framing[a].get(i) or {})
-            for a in top for i in range(len(names))]
+            mentions[key] = mentions.get(key, 0) + (actor.get("new_mentions") or 0)
+    framed = [k for k, found in framing.items() if any(found.values())]
+    top = sorted(framed, key=lambda k: (-mentions[k], shown[k]))[:MAX_ACTORS // 2 or 1]
+    bars = [(f"{label(shown[k], 30)} ({label(names[i], 20)})", framing[k].get(i) or {})
+            for k in top for i in range(len(names))]
     if not any(f for _, f in bars):
         return None
     return _framing_bars(bars, "Actor framing across versions")

@@ -154,7 +154,7 @@ def _actors(refs: Refs, chart: str | None) -> list[str]:
     if not actors:
         return lines + ["No actors were detected.", ""]
     old_v, new_v = md_text(refs.version("old")), md_text(refs.version("new"))
-    floor = _framing_floor(refs.contract)
+    floor = framing_floor(refs.contract)
     header = ["Actor", f"Mentions {old_v} → {new_v}", f"Framing {old_v} → {new_v}",
               "Framing change (JS)", "Evidence"]
     rows = [[_actor_cell(a), _mentions(a), _framing(a, floor),
@@ -188,7 +188,7 @@ def _actor_cell(actor: Mapping[str, Any]) -> str:
     return f"{name} ({', '.join(cell(a) for a in aliases)})" if aliases else name
 
 
-def _framing_floor(contract: Mapping[str, Any]) -> int:
+def framing_floor(contract: Mapping[str, Any]) -> int:
     """Sentences a version needs before the table names the actor's main framing there: the
     floor of the framing-shift rule, so the table never claims more than a headline could."""
     rule = (contract.get("framing") or {}).get("rule") or {}
@@ -199,25 +199,29 @@ def _framed(actor: Mapping[str, Any], prefix: str, floor: int) -> bool:
     return bool(actor.get(f"{prefix}_dominant")) and (actor.get(f"{prefix}_mentions") or 0) >= floor
 
 
-def _framing(actor: Mapping[str, Any], floor: int = 1) -> str:
-    def side(prefix: str) -> str:
-        dominant = actor.get(f"{prefix}_dominant")
-        total = actor.get(f"{prefix}_mentions")
-        if not dominant:
-            return "—"
-        if not _framed(actor, prefix, floor):
-            return f"too few ({total})"
-        shares = actor.get(f"{prefix}_framing") or {}
-        share = shares.get(dominant)
-        if share is None or not total:
-            return cell(dominant)
-        if share <= 0.5:  # no framing holds most sentences: say so, with the two largest
-            ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0] != dominant, kv[0]))
-            parts = ", ".join(f"{cell(k)} {round(v * total)}" for k, v in ranked[:2] if v > 0)
-            return f"mixed: {parts} of {total}"
-        return f"{cell(dominant)} ({round(share * total)} of {total})"  # counts, not shares
+def framing_cell(actor: Mapping[str, Any], prefix: str, floor: int = 1) -> str:
+    """An actor's framing in one version (``prefix`` old or new) as the tables show it: the
+    main framing with its count, "mixed" when none holds most sentences, "too few (n)" below
+    the floor, "—" where the version does not name it."""
+    dominant = actor.get(f"{prefix}_dominant")
+    total = actor.get(f"{prefix}_mentions")
+    if not dominant:
+        return "—"
+    if not _framed(actor, prefix, floor):
+        return f"too few ({total})"
+    shares = actor.get(f"{prefix}_framing") or {}
+    share = shares.get(dominant)
+    if share is None or not total:
+        return cell(dominant)
+    if share <= 0.5:  # no framing holds most sentences: say so, with the two largest
+        ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0] != dominant, kv[0]))
+        parts = ", ".join(f"{cell(k)} {round(v * total)}" for k, v in ranked[:2] if v > 0)
+        return f"mixed: {parts} of {total}"
+    return f"{cell(dominant)} ({round(share * total)} of {total})"  # counts, not shares
 
-    return f"{side('old')} → {side('new')}"
+
+def _framing(actor: Mapping[str, Any], floor: int = 1) -> str:
+    return f"{framing_cell(actor, 'old', floor)} → {framing_cell(actor, 'new', floor)}"
 
 
 def _terms(refs: Refs, chart: str | None) -> list[str]:

@@ -24,6 +24,12 @@ _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 OWN_HTML = re.compile(r'<a id="(?:old|new)-[A-Za-z0-9_-]+">|</a>|</?(?:del|ins)>')
 
 
+def name_key(name: object) -> str:
+    """One key for the spellings of one name across reports: case, apostrophes, hyphens and
+    spaces aside ("al-Qa'ida", "al-Qaida" and "Al Qaida" are one actor of a series)."""
+    return re.sub(r"[\W_]+", "", str(name)).casefold()
+
+
 def squash(text: str) -> str:
     """Collapse every run of whitespace (newlines included) into one space."""
     return _SPACE.sub(" ", text).strip()

@@ -26,7 +26,7 @@ from .. import atomic
 from ..errors import InputError
 from . import charts as chart_module
 from .markdown import cell, table
-from .markup import md_text
+from .markup import md_text, name_key
 
 MAX_TRAJECTORIES = 8
 MAX_THEMES = 8
@@ -48,18 +48,6 @@ def versions(contracts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 
 def _name(doc: Mapping[str, Any]) -> str:
     return str(doc.get("date") or doc.get("title") or "?")
-
-
-def _per_version(contracts: Sequence[Mapping[str, Any]], table_name: str, key: str,
-                 old_field: str, new_field: str) -> dict[str, dict[int, Any]]:
-    """``{item: {version index: value}}`` from each pair's old/new columns (later pairs win)."""
-    out: dict[str, dict[int, Any]] = {}
-    for i, contract in enumerate(contracts):
-        for row in contract.get(table_name, []):
-            values = out.setdefault(str(row[key]), {})
-            values.setdefault(i, row.get(old_field))
-            values[i + 1] = row.get(new_field)
-    return out
 
 
 def term_key(term: str) -> str:
@@ -255,16 +243,38 @@ def _themes(contracts: Sequence[Mapping[str, Any]], names: list[str],
 
 def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
                    charts: Mapping[str, str]) -> list[str]:
-    dominant = _per_version(contracts, "actors", "actor", "old_dominant", "new_dominant")
-    if not dominant:
+    """Each actor's framing per version, by the pair reports' own rule (markdown.framing_cell:
+    "too few (n)" below their floor, "mixed" without a majority); an actor is one row however
+    the pairs spell it (markup.name_key)."""
+    from .markdown import framing_cell, framing_floor
+
+    sides: dict[str, dict[int, tuple[Mapping[str, Any], str, int]]] = {}
+    shown: dict[str, str] = {}  # key → the name the latest pair gives it
+    for i, contract in enumerate(contracts):
+        floor = framing_floor(contract)
+        for actor in contract.get("actors", []):
+            key = name_key(actor["actor"])
+            shown[key] = str(actor["actor"])
+            versions = sides.setdefault(key, {})
+            versions.setdefault(i, (actor, "old", floor))
+            versions[i + 1] = (actor, "new", floor)
+    framed = [k for k, v in sides.items() if any(a.get(f"{p}_dominant") for a, p, _ in v.values())]
+    if not framed:
         return []
-    mentions = _per_version(contracts, "actors", "actor", "old_mentions", "new_mentions")
-    ranked = sorted(dominant, key=lambda a: (-sum(v or 0 for v in mentions[a].values()), a))
-    rows = [[cell(actor)] + [cell(dominant[actor].get(i) or "—") for i in range(len(names))]
-            for actor in ranked[:MAX_FRAMING_ROWS]]
+
+    def mentions(key: str) -> int:
+        return sum(a.get(f"{p}_mentions") or 0 for a, p, _ in sides[key].values())
+
+    ranked = sorted(framed, key=lambda k: (-mentions(k), shown[k]))
+    rows = [[cell(shown[k])] + [framing_cell(*sides[k][i]) if i in sides[k] else "—"
+                                for i in range(len(names))]
+            for k in ranked[:MAX_FRAMING_ROWS]]
     lines = ["## Actor framing over time", "",
-             (f"Dominant framing per version for the {min(len(ranked), MAX_FRAMING_ROWS)} "
-             "most-mentioned actors; each pair report has the shares and quotes."), ""]
+             (f"Main framing per version for the {min(len(ranked), MAX_FRAMING_ROWS)} "
+              "most-mentioned framed actors, by the pair reports' rule: named only with at "
+              "least as many sentences as a framing-shift headline needs and more than half of "
+              "them (\"too few (n)\" or \"mixed\" otherwise); each pair report has the quotes."),
+             ""]
     if "framing" in charts:
         if len(names) > FRAMING_CHART_VERSIONS:
             lines += [(f"The chart shows the last {FRAMING_CHART_VERSIONS} versions; the table "
