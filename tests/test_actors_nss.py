@@ -101,3 +101,13 @@ def test_a_spelling_without_the_transliteration_apostrophe_is_the_same_actor(nss
     assert (old[0].passage, old[0].sentence) == (expected[0].passage, expected[0].index)
     assert "al-Qaida" in _variants("al-Qa'ida")
     assert not any("Peoples" in v for v in _variants("People's Republic of China"))
+
+
+def test_a_blocker_in_the_plural_still_blocks(nss):
+    docs, _, mentions = nss
+    seas = _sentences(docs["2015"], r"South China Seas")
+    assert seas  # "... in the East and South China Seas ..."
+    where = {(s.passage, s.index) for s in seas}
+    china = {(m.passage, m.sentence) for m in mentions["2015"] if m.actor == "China"}
+    named = {(s.passage, s.index) for s in seas if re.search(r"China(?! Seas)", s.text)}
+    assert not (where - named) & china

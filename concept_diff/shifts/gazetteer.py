@@ -117,7 +117,9 @@ def regions() -> list[Actor]:
 
 
 def blockers() -> list[str]:
-    return sorted(_places().get("blockers", []))
+    """The blockers and their plurals ("the South China Seas", "Latin Americans")."""
+    names = _places().get("blockers", [])
+    return sorted({*names, *(n + "s" for n in names if not n.endswith("s"))})
 
 
 def not_actors() -> frozenset[str]:
