@@ -39,7 +39,8 @@ def evaluation_method(evaluation: Mapping[str, Any]) -> list[str]:
             + (f" (without the decision: precision {percent(pairs['baseline_precision'])} at "
                f"recall {percent(pairs['baseline_recall'])})"
                if pairs.get("baseline_precision") is not None else "")
-            + ". An added or removed passage names the other version's passage closest in "
+            + "; one report's links can be less precise than this pooled figure, so check a "
+            "link before citing it. An added or removed passage names the other version's passage closest in "
             "topic, a pointer for reading outside the counts (“possibly the same content” "
             "where that pair's P(same) is at least 0.5; above the link threshold the pointer "
             "says why the pair is not linked)"
