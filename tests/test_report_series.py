@@ -136,6 +136,11 @@ def test_nss_timeline_index_links_resolve_and_is_deterministic(nss_files, tmp_pa
                 main and 2 * int(main[1]) > int(main[2]) >= floor), row
     keys = [re.sub(r"[\W_]+", "", row[0].strip(" |")).casefold() for row in rows]
     assert len(keys) == len(set(keys))
+    # First appearances: one actor however spelt; a name of several words in small letters
+    # counts (NSS 2002: "the intelligence community is coping with ...").
+    actors = first_actor_appearances(contracts)
+    assert len({re.sub(r"[\W_]+", "", a).casefold() for a in actors}) == len(actors)
+    assert actors["Intelligence Community"][0] == 0
     again = write_series(contracts, tmp_path / "b", "md")
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
 

@@ -102,15 +102,21 @@ class SeriesTally:
         from ..shifts.changes import short_names
 
         self.terms = headline_terms(contracts)
+        # One actor however the pairs spell it (markup.name_key), shown by its latest name; a
+        # name of several words also in small letters ("the intelligence community").
         names: dict[str, set[str]] = {}
+        shown: dict[str, str] = {}
         for contract in contracts:
             for actor in contract.get("actors", []):
                 found = {str(actor["actor"]), *map(str, actor.get("aliases", [])),
                          *short_names(actor.get("expansion"))}
-                names.setdefault(str(actor["actor"]), set()).update(n for n in found if n)
-        self.actor_patterns = {actor: re.compile(r"(?<!\w)(?:" + "|".join(
-            re.escape(n) for n in sorted(names[actor], key=lambda n: (-len(n), n))) + r")(?!\w)")
-            for actor in sorted(names)}
+                key = name_key(actor["actor"])
+                shown[key] = str(actor["actor"])
+                names.setdefault(key, set()).update(n for n in found if n)
+        self.actor_patterns = {shown[key]: re.compile(r"(?<!\w)(?:" + "|".join(
+            f"(?i:{re.escape(n)})" if " " in n else re.escape(n)
+            for n in sorted(names[key], key=lambda n: (-len(n), n))) + r")(?!\w)")
+            for key in sorted(names, key=lambda k: shown[k])}
         self.theme_members: dict[str, list[str]] = {}
         for contract in contracts:
             for theme in contract.get("themes", []):
