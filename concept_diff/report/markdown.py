@@ -162,6 +162,10 @@ def _actors(refs: Refs, chart: str | None) -> list[str]:
              ", ".join(refs.link(e["version"], e["passage"]) for e in a.get("evidence", [])) or " "]
             for a in actors]
     lines += table(header, rows)
+    lines += [("Mentions count sentences. A country name that is also a common word, a first "
+               "name, a US state or a capital city (“Georgia”, “Jordan”, “Paris”) counts only in "
+               "a passage that also names the country unambiguously, so such a country may be "
+               "undercounted or missing."), ""]
     if floor > 1:
         lines += [(f"A main framing is named only for a version with at least {floor} "
                    "sentences naming the actor, and only when it holds more than half of them "
