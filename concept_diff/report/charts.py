@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .markup import name_key
@@ -194,20 +194,32 @@ def _trajectory_chart(series: Mapping[str, list[float | None]], names: list[str]
 
 
 @_default_style
-def _series_framing_chart(contracts: list[Mapping[str, Any]], names: list[str]) -> bytes | None:
-    """The most-mentioned framed actors (an actor no version frames, such as the author, has
-    no bars to show), one per name however the pairs spell it (markup.name_key)."""
-    framing: dict[str, dict[int, Mapping[str, float]]] = {}
-    mentions: dict[str, int] = {}
+def series_actors(contracts: Sequence[Mapping[str, Any]]
+                  ) -> tuple[dict[str, str], dict[str, dict[int, tuple[Mapping[str, Any], str, int]]]]:
+    """Each actor of a series of consecutive pair contracts, one however the pairs spell it
+    (markup.name_key): the name the latest pair gives it, and per version index its row in the
+    pair that covers that version, that row's side ("old" or "new") and the pair's index (the
+    later pair gives a version's new side; the first pair its old one)."""
     shown: dict[str, str] = {}
+    sides: dict[str, dict[int, tuple[Mapping[str, Any], str, int]]] = {}
     for i, contract in enumerate(contracts):
         for actor in contract.get("actors", []):
             key = name_key(actor.get("actor"))
             shown[key] = str(actor.get("actor"))
-            found = framing.setdefault(key, {})
-            found.setdefault(i, actor.get("old_framing") or {})
-            found[i + 1] = actor.get("new_framing") or {}
-            mentions[key] = mentions.get(key, 0) + (actor.get("new_mentions") or 0)
+            versions = sides.setdefault(key, {})
+            versions.setdefault(i, (actor, "old", i))
+            versions[i + 1] = (actor, "new", i)
+    return shown, sides
+
+
+def _series_framing_chart(contracts: list[Mapping[str, Any]], names: list[str]) -> bytes | None:
+    """The most-mentioned framed actors (an actor no version frames, such as the author, has
+    no bars to show), one per name however the pairs spell it (series_actors)."""
+    shown, sides = series_actors(contracts)
+    framing = {k: {i: a.get(f"{p}_framing") or {} for i, (a, p, _) in v.items()}
+               for k, v in sides.items()}
+    mentions = {k: sum(a.get("new_mentions") or 0 for a, p, _ in v.values() if p == "new")
+                for k, v in sides.items()}
     framed = [k for k, found in framing.items() if any(found.values())]
     top = sorted(framed, key=lambda k: (-mentions[k], shown[k]))[:MAX_ACTORS // 2 or 1]
     bars = [(f"{label(shown[k], 30)} ({label(names[i], 20)})", framing[k].get(i) or {})

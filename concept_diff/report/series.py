@@ -254,16 +254,8 @@ def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
     the pairs spell it (markup.name_key)."""
     from .markdown import framing_cell, framing_floor
 
-    sides: dict[str, dict[int, tuple[Mapping[str, Any], str, int]]] = {}
-    shown: dict[str, str] = {}  # key → the name the latest pair gives it
-    for i, contract in enumerate(contracts):
-        floor = framing_floor(contract)
-        for actor in contract.get("actors", []):
-            key = name_key(actor["actor"])
-            shown[key] = str(actor["actor"])
-            versions = sides.setdefault(key, {})
-            versions.setdefault(i, (actor, "old", floor))
-            versions[i + 1] = (actor, "new", floor)
+    shown, sides = chart_module.series_actors(contracts)
+    floors = [framing_floor(contract) for contract in contracts]
     framed = [k for k, v in sides.items() if any(a.get(f"{p}_dominant") for a, p, _ in v.values())]
     if not framed:
         return []
@@ -272,8 +264,13 @@ def _framing_table(contracts: Sequence[Mapping[str, Any]], names: list[str],
         return sum(a.get(f"{p}_mentions") or 0 for a, p, _ in sides[key].values())
 
     ranked = sorted(framed, key=lambda k: (-mentions(k), shown[k]))
-    rows = [[cell(shown[k])] + [framing_cell(*sides[k][i]) if i in sides[k] else "—"
-                                for i in range(len(names))]
+    def framing_at(key: str, version: int) -> str:
+        if version not in sides[key]:
+            return "—"
+        actor, side, pair = sides[key][version]
+        return framing_cell(actor, side, floors[pair])
+
+    rows = [[cell(shown[k])] + [framing_at(k, i) for i in range(len(names))]
             for k in ranked[:MAX_FRAMING_ROWS]]
     lines = ["## Actor framing over time", "",
              (f"Main framing per version for the {min(len(ranked), MAX_FRAMING_ROWS)} "
