@@ -143,7 +143,7 @@ def test_a_title_at_the_foot_of_a_page_stays_a_heading():
         "build on the progress of recent years.\n"
     )
     doc = load_text(text)
-    assert [s.heading for s in doc.sections] == ["Strengthen Our Enduring Alliance with Europe"]
+    assert _headings(doc) == ["Strengthen Our Enduring Alliance with Europe"]
     assert [p.text.split()[0] for p in doc.passages] == [
         "The", "Europe", "Our", "remain", "build"
     ]
@@ -169,6 +169,6 @@ def test_a_title_case_sentence_head_takes_its_tail_in_small_letters():
         "Strengthen Our National Defense\n\n"
         "A strong military is the bedrock of our national security.\n"
     )
-    assert [s.heading for s in doc.sections] == ["Strengthen Our National Defense"]
+    assert _headings(doc) == ["Strengthen Our National Defense"]
     assert doc.passages[1].text.startswith("Promoting the efforts")
     assert doc.passages[1].text.endswith("as well as it can be.")
