@@ -25,6 +25,7 @@ from ..segment import (
 )
 from .clean import fix_ligatures, normalise_whitespace, vocabulary
 from .letter import drop_signatures, split_letterhead
+from .outline import label_sections, settle_levels
 from .sniff import EXTENSIONS, SUPPORTED, decode_text, sniff_format
 
 __all__ = ["EXTENSIONS", "SUPPORTED", "load_document", "load_text"]
@@ -150,10 +151,10 @@ def _assemble(
         title = title_case(found, prose) if found else title_from_path(source)
     blocks = mark_cover(blocks, trust_headings=trust)
     if not trust:
-        blocks = drop_signatures(split_letterhead(blocks))
+        blocks = settle_levels(drop_signatures(split_letterhead(blocks)))
     report.cover = [block.text for block in blocks if block.kind == "cover"]
     date = date or date_from_path(source) or date_from_text(raw)
-    return build_document(
+    document = build_document(
         blocks,
         title=title,
         date=date,
@@ -162,3 +163,4 @@ def _assemble(
         fmt=fmt,
         cleanup=report,
     )
+    return label_sections(document)

@@ -36,6 +36,7 @@ try:  # difflib's own algorithm compiled: the same ratios (as align/scoring.py u
 except ImportError:  # pragma: no cover - the pure-Python original gives identical results
     from difflib import SequenceMatcher
 
+from ..loaders.outline import innermost
 from ..model import Document
 from .changes import Change, Pair, actor_change, needed_g2, term_changes
 from .framing import MIN_SENTENCES, MIN_Z, counts_from, supported_shift, tied
@@ -266,7 +267,7 @@ def section_candidates(old: Document, new: Document) -> list[Candidate]:
             if not key or key in seen or others.has_counterpart(key):
                 continue
             seen.add(key)
-            passages = [p for p in doc.passages if p.section == section.heading]
+            passages = [p for p in doc.passages if innermost(p.section) == section.heading]
             sentences = [p for p in passages if p.sentences]
             if not sentences:
                 continue

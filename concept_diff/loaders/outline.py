@@ -1,0 +1,163 @@
+"""The document's outline, settled once the cover is set aside: heading levels that the text's
+own numbering and epigraphs imply, and section labels that name the chapter a repeated
+section name belongs to.
+
+- A chapter whose number the extraction lost ("Overview of ..." before "II. ...", "Engage the
+  Opportunities ..." between "IX." and "XI.") is the one heading without a number where the
+  series of roman numerals skips exactly that number: it takes the series' level.
+- Headings that carry an epigraph (a quotation and its speaker or place and date) rank above
+  the plain headings after them under the same parent: "Security" with its quotation, then
+  "Strengthen Security and Resilience at Home", are a part and its section, not two siblings.
+- Where the document uses a section name more than once ("C. The Way Ahead" in every chapter),
+  a passage's section label is the path of headings to it ("III. Strengthen Alliances ... ›
+  C. The Way Ahead"), so the label says which chapter it is in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+
+from ..build import Block
+from ..model import Document, Section
+from ..segment import ENUMERATOR, _numbers
+from .layout import ATTRIBUTION_WORDS, attribution
+
+LABEL_SEPARATOR = " › "
+MIN_SERIES = 3  # numbered chapters before a gap in their numbering is read as a lost number
+MIN_EPIGRAPHS = 2  # headings with an epigraph under one parent before they are read as parts
+
+
+def settle_levels(blocks: Sequence[Block]) -> list[Block]:
+    """Heading levels mended by the two outline rules (see the module docstring); the cover,
+    dateline and signature blocks take no part."""
+    out = list(blocks)
+    for i, level in _lost_numbers(out).items():
+        out[i] = dataclasses.replace(out[i], level=level)
+    for i, shift in _parts(out).items():
+        out[i] = dataclasses.replace(out[i], level=out[i].level + shift)
+    return out
+
+
+def _headings(blocks: Sequence[Block]) -> list[int]:
+    return [i for i, b in enumerate(blocks) if b.kind == "heading"]
+
+
+def _roman(text: str) -> int | None:
+    return next((v for style, v in _numbers(text) if style in ("roman", "small roman")), None)
+
+
+def _lost_numbers(blocks: Sequence[Block]) -> dict[int, int]:
+    """Index -> level of each unnumbered heading that stands where the chapters' roman series
+    skips one number (or lacks its first, "I"), the only unnumbered heading there."""
+    headings = _headings(blocks)
+    series = [(i, _roman(blocks[i].text)) for i in headings]
+    series = [(i, v) for i, v in series if v is not None]
+    levels = Counter(blocks[i].level for i, _ in series)
+    if len(series) < MIN_SERIES or not levels:
+        return {}
+    level = levels.most_common(1)[0][0]
+    series = [(i, v) for i, v in series if blocks[i].level == level]
+    values = [v for _, v in series]
+    if len(series) < MIN_SERIES or values != sorted(set(values)):
+        return {}
+    gaps = [(-1, series[0][0])] if values[0] == 2 else []
+    gaps += [(a, b) for (a, va), (b, vb) in itertools.pairwise(series) if vb - va == 2]
+    found = {}
+    for start, end in gaps:
+        unnumbered = [i for i in headings if start < i < end and not ENUMERATOR.match(blocks[i].text)]
+        if len(unnumbered) == 1 and _has_text(blocks, unnumbered[0]):
+            found[unnumbered[0]] = level
+    return found
+
+
+def _has_text(blocks: Sequence[Block], i: int) -> bool:
+    """Does a passage follow the heading before the next heading?"""
+    for block in blocks[i + 1 :]:
+        if block.kind == "heading":
+            return False
+        if block.kind == "passage":
+            return True
+    return False
+
+
+def is_epigraph(block: Block) -> bool:
+    """A passage that is a quotation with its attribution after the closing mark
+    ('"We will not apologize ..." —President Barack Obama, Inaugural Address, ...')."""
+    text = block.text
+    if block.kind != "passage" or text[:1] not in "\"“":
+        return False
+    close = max(text.rfind("”"), text.rfind('"'))
+    rest = text[close + 1 :].strip() if close > 0 else ""
+    return bool(rest) and len(rest.split()) <= ATTRIBUTION_WORDS and attribution(rest)
+
+
+def _parts(blocks: Sequence[Block]) -> dict[int, int]:
+    """Index -> level shift (+1) of each plain heading, and the headings under it, that follows
+    an unnumbered heading with an epigraph among the children of one parent, where at least
+    ``MIN_EPIGRAPHS`` of those children carry one and the first child does."""
+    headings = _headings(blocks)
+    shifts: dict[int, int] = {}
+    for k, parent in enumerate([-1, *headings]):
+        parent_level = blocks[parent].level if parent >= 0 else 0
+        below = []
+        for i in headings[k:]:
+            if blocks[i].level <= parent_level:
+                break
+            below.append(i)
+        if not below:
+            continue
+        child_level = min(blocks[i].level for i in below)
+        children = [i for i in below if blocks[i].level == child_level]
+        if any(ENUMERATOR.match(blocks[i].text) for i in children):
+            continue  # a numbered series is parallel by its numbering
+        marked = [i for i in children if _with_epigraph(blocks, i)]
+        if len(marked) < MIN_EPIGRAPHS or marked[0] != children[0] or len(marked) == len(children):
+            continue
+        plain = False
+        for i in below:  # a plain child and the headings under it go one level down
+            plain = i not in marked if i in children else plain
+            if plain:
+                shifts[i] = 1
+    return shifts
+
+
+def _with_epigraph(blocks: Sequence[Block], i: int) -> bool:
+    nxt = next((b for b in blocks[i + 1 :] if b.kind in ("heading", "passage")), None)
+    return nxt is not None and is_epigraph(nxt)
+
+
+# --- labels --------------------------------------------------------------------------------
+
+def label_sections(document: Document) -> Document:
+    """The document with each passage's section label the path of headings down to its section
+    (``LABEL_SEPARATOR`` between them, outermost first), where the document uses a section name
+    more than once: "C. The Way Ahead" in every chapter, "1. ..." under each; a document whose
+    section names are its only ones keeps the innermost heading as the label."""
+    names = Counter(s.heading for s in document.sections)
+    if all(n == 1 for n in names.values()):
+        return document
+    labels: dict[int, str] = {}
+    stack: list[Section] = []
+    for section in sorted(document.sections, key=lambda s: s.start):
+        while stack and stack[-1].level >= section.level:
+            stack.pop()
+        stack.append(section)
+        labels[section.start] = LABEL_SEPARATOR.join(s.heading for s in stack)
+    starts = sorted(labels)
+    passages = []
+    at = -1
+    for passage in document.passages:
+        while at + 1 < len(starts) and starts[at + 1] < passage.start:
+            at += 1
+        if at >= 0 and labels[starts[at]] != passage.section:
+            passage = dataclasses.replace(passage, section=labels[starts[at]])
+        passages.append(passage)
+    return dataclasses.replace(document, passages=passages)
+
+
+def innermost(label: str | None) -> str | None:
+    """The heading of the section a passage's label names (the last heading of its path)."""
+    return label.rsplit(LABEL_SEPARATOR, 1)[-1] if label else label
