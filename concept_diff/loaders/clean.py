@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from ..model import CleanupReport
 from ..segment import BULLET, ENUMERATOR, MINOR_WORDS, is_heading_like, title_case_ratio
 from .layout import attribution, epigraph_end, quotation, quotation_end
+from .pages import contents_pages, displaced_chapters, page_starts
 from .spacing import fix_letterspacing, undo_letterspacing
 from .words import is_common, is_known, is_word
 
@@ -165,21 +166,30 @@ def _footer_phrases(lines: Sequence[str]) -> list[str]:
     return sorted(p for p in phrases if not any(q != p and q.endswith(" " + p) for q in phrases))
 
 
-def drop_fused_footers(lines: list[str]) -> tuple[list[str], Counter]:
-    """Cut "Title Words 12" page footers out of lines they were glued into; a page break stays.
-
-    The facing pages' form, "12 Title Words", is cut too where it is glued into prose and its
-    number is the page's: it lies between the numbers of the footers before and after it."""
+def footer_cuts(lines: Sequence[str]) -> list[list[re.Match]]:
+    """The "Title Words 12" footers in each line (and the facing pages' "12 Title Words" that
+    ``_facing_footers`` accepts), in order; the number is a match's last word or its first."""
     phrases = _footer_phrases(lines)
-    found: Counter = Counter()
     if not phrases:
-        return lines, found
+        return [[] for _ in lines]
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
     pattern = re.compile(rf"(?<![\w’'])(?:{alternatives})\s+(?:\d{{1,3}}|[ivxlc]{{1,6}})\b")
     facing = re.compile(rf"(?<![\w’'.,$%-])\d{{1,3}}\s+(?:{alternatives})(?![\w’'])")
     cuts = [list(pattern.finditer(line)) for line in lines]
     for i, extra in _facing_footers(lines, cuts, facing):
         cuts[i] = sorted(cuts[i] + extra, key=lambda m: m.start())
+    return cuts
+
+
+def drop_fused_footers(lines: list[str]) -> tuple[list[str], Counter]:
+    """Cut "Title Words 12" page footers out of lines they were glued into; a page break stays.
+
+    The facing pages' form, "12 Title Words", is cut too where it is glued into prose and its
+    number is the page's: it lies between the numbers of the footers before and after it."""
+    found: Counter = Counter()
+    cuts = footer_cuts(lines)
+    if not any(cuts):
+        return lines, found
     out: list[str] = []
     for line, matches in zip(lines, cuts):
         if not matches:
@@ -760,6 +770,34 @@ def join_broken_paragraphs(
     return [p.text for p in out]
 
 
+def move_displaced_chapters(
+    paragraphs: list[Paragraph],
+    contents: dict[tuple, int],
+    starts: dict[str, int],
+    after_contents: str | None,
+    report: CleanupReport,
+) -> list[Paragraph]:
+    """A chapter heading (and its epigraph) that the extractor put after the text of the page
+    it opens goes before that page, where the text says where the page starts (``pages.py``);
+    listed as a "moved" repair."""
+    texts = [p.text for p in paragraphs]
+    breaks = [p.after_page_break for p in paragraphs]
+    out = list(paragraphs)
+    for h, start in reversed(displaced_chapters(texts, breaks, contents, starts, after_contents)):
+        end = _float_end(texts, h) or h + 1
+        report.repairs.append({"kind": "moved", "before": texts[h], "after": texts[start]})
+        out[start:start] = [out.pop(h) for _ in range(end - h)]
+    return out
+
+
+def _first_text_after(lines: Sequence[str], index: int | None) -> str | None:
+    """The first line with text after ``lines[index]``: where the body resumes after a block."""
+    if index is None:
+        return None
+    return next((line.strip() for line in lines[index + 1 :]
+                 if line.strip() and line != PAGE_BREAK), None)
+
+
 # --- the pipeline ------------------------------------------------------------------------
 
 
@@ -769,6 +807,7 @@ def clean_text(text: str) -> tuple[list[str], CleanupReport]:
     text, report.ligatures = fix_ligatures(normalise_whitespace(text))
     text, report.ocr_repairs = fix_ocr_glyphs(text, report.repairs)
     lines = text.split("\n")
+    starts = page_starts(lines, footer_cuts(lines))
     lines, fused = drop_fused_footers(lines)
     lines, running = drop_running_lines(lines)
     lines, report.page_numbers = drop_page_numbers(lines)
@@ -780,6 +819,7 @@ def clean_text(text: str) -> tuple[list[str], CleanupReport]:
         {"kind": "letterspacing", "before": before, "after": after} for before, after in spaced
     )
     lines, numerals = merge_numeral_lines(lines)
+    after_contents = _first_text_after(lines, max(find_toc(lines), default=None))
     lines, toc = drop_toc(lines)
     report.toc_lines = numerals + toc
     lines, copies = drop_capitalised_copies(lines)
@@ -787,6 +827,8 @@ def clean_text(text: str) -> tuple[list[str], CleanupReport]:
         (key, report.header_footer_counts.get(key, 0) + n) for key, n in copies.items()
     )
     paragraphs = join_quotations(rejoin_lines(lines, vocab, report), vocab, report)
+    contents = contents_pages(report.toc_lines)
+    paragraphs = move_displaced_chapters(paragraphs, contents, starts, after_contents, report)
     paragraphs = join_attributions(join_broken_paragraphs(paragraphs, vocab, report))
     counts = report.header_footer_counts
     report.header_footer_counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
