@@ -29,7 +29,8 @@ sentence_max, so the aligner is given sentence vectors as compare() gives them.
 (tests/data/counterparts), whether the new aligner's ``related`` passage (decision fitted
 without that document pair) is the labelled one (or one of its equally good alternatives), or
 none where the label is none: NSS 2010→2015 (labels.tsv), on which the ranking was chosen,
-and NSS 2006→2010 (labels-2006-2010.tsv), held out: reported, never tuned on.
+and NSS 2006→2010 (labels-2006-2010.tsv), held out: reported, never tuned on
+(bench/bench_related.py prints the same quicker, beside the previous rule).
 
 ``--write`` fits on all three pairs and writes concept_diff/data/pair_decision.json (the
 shipped coefficients, the threshold from the pooled held-out probabilities; the text-only fit,
@@ -54,13 +55,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from concept_diff.align import AlignParams, align, sentence_texts, sentence_vectors
-from concept_diff.align.decision import (
-    ANY_EMBEDDER,
-    DATA,
-    RELATED_CANDIDATES,
-    Decision,
-    decision_for,
-)
+from concept_diff.align.decision import ANY_EMBEDDER, DATA, Decision, decision_for
 from concept_diff.align.features import EMBEDDER_FEATURES, PairEvidence
 from concept_diff.align.labelled import (
     Finder,
@@ -71,6 +66,7 @@ from concept_diff.align.labelled import (
     resolve,
     threshold_for_precision,
 )
+from concept_diff.align.related import CANDIDATES as RELATED_CANDIDATES
 from concept_diff.atomic import write_text
 
 PAIRS = (("2002", "2006"), ("2006", "2010"), ("2010", "2015"))

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from concept_diff.align import AlignParams, align, decision_for, sentence_texts
-from concept_diff.align.decision import ANY_EMBEDDER, Decision, Logistic, attach_related, decide
+from concept_diff.align.decision import ANY_EMBEDDER, Decision, Logistic, decide
 from concept_diff.align.entries import Entry, check_accounting
 from concept_diff.align.features import EMBEDDER_FEATURES, FEATURES, PairEvidence, nearest
 from concept_diff.align.labelled import (
@@ -100,22 +100,6 @@ def test_unchanged_is_certain_and_never_unlinked() -> None:
     entry = Entry("unchanged", ["p1"], ["p1"], 1.0, 1.0, old_index=[0], new_index=[0])
     (out,) = decide([entry], evidence, _cosine_only(), ["p1"], ["p1"], 0.6)
     assert (out.kind, out.confidence) == ("unchanged", 1.0)
-
-
-def test_related_is_the_most_probable_topic_on_the_other_side_or_none() -> None:
-    old = [_unit(1, 0, 0), _unit(0.8, 0.6, 0), _unit(0, 0, 1)]
-    new = [_unit(0.75, 0.66, 0), _unit(0, 1, 0.05)]
-    evidence = _evidence(old, new)
-    entries = [Entry("added", [], ["p1"], None, None, new_index=[0]),
-               Entry("added", [], ["p2"], None, None, new_index=[1]),
-               Entry("removed", ["p3"], [], None, None, old_index=[2])]
-    attach_related(entries, evidence, _cosine_only(), ["p1", "p2", "p3"], ["p1", "p2"])
-    assert entries[0].related["id"] == "p2"  # the closest old passage, not the first one
-    assert 0.5 <= entries[0].related["score"] <= 1.0
-    assert entries[1].related is None  # its best (cos 0.6) is below related_min
-    assert entries[2].related is None
-    assert entries[0].to_dict()["related"] == entries[0].related
-    assert "related" not in Entry("edited", ["p1"], ["p1"], 0.9, 0.9).to_dict()
 
 
 def test_sentence_max_is_the_best_sentence_pair_and_falls_back_to_the_passage_cosine() -> None:

@@ -25,9 +25,10 @@ import numpy as np
 from ..gcpause import collector_paused
 from ..model import Document
 from .core import AlignParams, align_units, calibrate
-from .decision import Decision, attach_related, decide, decision_for
+from .decision import Decision, decide, decision_for
 from .entries import Entry, build_entries, check_accounting, order_entries, redlines
 from .features import PairEvidence, SentenceVectors
+from .related import attach_related
 from .scoring import Units
 
 __all__ = ["KINDS", "AlignParams", "Alignment", "Decision", "Entry", "align", "decision_for",

@@ -13,9 +13,10 @@ which was chosen for precision; the probability is the entry's ``confidence``. A
 is reported as removed + added, and the pieces of a split or merge below it leave the group.
 Then (``attach``, align/merges.py) an added or removed passage joins the linked entry of its
 most probably-same passage on the other side when that P(same) reaches the same threshold: a
-merge or split of passages that need not be neighbours. Then every added or removed passage gets ``related``: its most probable same-topic passage on
-the other side (among its nearest by cosine), when P(topic) reaches ``related_min``. Related
-links are outside the alignment: every passage still sits in exactly one entry.
+merge or split of passages that need not be neighbours. Then every added or removed passage
+gets ``related`` (related.py): where the other side treats its topic, kept when that pair's
+P(topic) reaches ``related_min``. Related links are outside the alignment: every passage still
+sits in exactly one entry.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .merges import attach_confident
 
 DATA = "pair_decision.json"
 ANY_EMBEDDER = "*"
-RELATED_CANDIDATES = 8  # nearest passages by cosine among which the related one is chosen
+RELATED_CANDIDATES = 8  # nearest passages by cosine among which merges look for a host
 
 
 @dataclass(frozen=True)
@@ -179,33 +180,3 @@ def _longest_run(passes: list[bool], pieces: list[tuple[int, int]]) -> list[tupl
         if len(run) > len(best):
             best = run
     return best
-
-
-def attach_related(entries: list[Entry], evidence: PairEvidence, decision: Decision,
-                   old_ids: Sequence[str], new_ids: Sequence[str]) -> None:
-    """``related`` of every added and removed entry, or None: {id, score, same} on the other
-    side, the passage of highest P(topic) (``score``) and that pair's P(same) (``same``; the
-    reports call the pair "possibly the same content" from 0.5, P(same) being calibrated).
-    Ranking by P(same), or by the sum, matched the hand-labelled counterparts no better
-    (2010→2015: 17 and 13 of 30 against 16; held-out 2006→2010: 12 and 11 against 12)."""
-    for side, ids in (("new", old_ids), ("old", new_ids)):
-        lonely = [e for e in entries if (e.kind == "added" if side == "new" else
-                                         e.kind == "removed")]
-        rows = [e.new_index[0] if side == "new" else e.old_index[0] for e in lonely]
-        if not rows:
-            continue
-        _, near = evidence.neighbours(1 if side == "new" else 0, rows, RELATED_CANDIDATES)
-        pairs = [(int(o), r) if side == "new" else (r, int(o))
-                 for r, others in zip(rows, near.tolist()) for o in others if o >= 0]
-        probs = decision.topic.probability(evidence.matrix(pairs, decision.topic.features))
-        same = decision.same.probability(evidence.matrix(pairs, decision.same.features))
-        best: dict[int, tuple[float, float, int]] = {}  # row: (P(topic), P(same), other)
-        for (i, j), p, q in zip(pairs, probs.tolist(), same.tolist()):
-            row, other = (j, i) if side == "new" else (i, j)
-            if p >= decision.related_min and (row not in best or p > best[row][0]):
-                best[row] = (p, q, other)
-        for entry, row in zip(lonely, rows):
-            if row in best:
-                p, q, other = best[row]
-                entry.related = {"id": ids[other], "score": round(p, 4), "same": round(q, 4)}
-

@@ -106,7 +106,9 @@ class PairEvidence:
                            for words in self.new.content]
         self._sims: np.ndarray | None = None
         self.linked: set[tuple[int, int]] = set()  # the aligner's links, for "anchors"
-        self._pyramid: list[dict[int, list[int]] | None] = [None, None]
+        # coarse-to-fine candidates per side and k: margins ask for 2, merges for 8, related
+        # for more; one built for the first k asked would starve the later, larger asks
+        self._pyramid: dict[tuple[int, int], dict[int, list[int]]] = {}
         self._known: dict[tuple[int, int], dict[str, float]] = {}  # features once per pair
 
     def matrix(self, pairs: Sequence[tuple[int, int]], names: Sequence[str]) -> np.ndarray:
@@ -143,12 +145,13 @@ class PairEvidence:
             columns["lexical"] = np.array(pair_lexical(self.old, self.new, pairs))
         if "sentence_max" in names:
             columns["sentence_max"] = self._sentence_max(pairs, cos)
-        per_pair = [self._text_features(i, j) for i, j in pairs]
         if "tfidf" in names:
             columns["tfidf"] = np.array([self._tfidf(i, j) for i, j in pairs])
-        for k, name in enumerate(("rare_containment", "rare_jaccard", "numbers", "names",
-                                  "length_ratio", "short")):
-            columns[name] = np.array([row[k] for row in per_pair])
+        text = ("rare_containment", "rare_jaccard", "numbers", "names", "length_ratio", "short")
+        if any(name in names for name in text):  # not for related.py's cosine and tf-idf
+            per_pair = [self._text_features(i, j) for i, j in pairs]
+            for k, name in enumerate(text):
+                columns[name] = np.array([row[k] for row in per_pair])
         for col, name in enumerate(names):
             out[:, col] = columns[name]
         return out
@@ -227,15 +230,15 @@ class PairEvidence:
         (candidates.pyramid_top_k), so the work stays linear in length."""
         mine, theirs = (self.old_vecs, self.new_vecs) if side == 0 else (self.new_vecs,
                                                                            self.old_vecs)
-        if self._pyramid[side] is None:
+        if (side, k) not in self._pyramid:
             found: dict[int, list[int]] = {}
             for i, j in sorted(pyramid_top_k(mine, theirs, k, DENSE_CELLS)):
                 found.setdefault(i, []).append(j)
-            self._pyramid[side] = found
+            self._pyramid[side, k] = found
         values = np.full((len(rows), k), -np.inf, dtype=np.float32)
         args = np.full((len(rows), k), -1, dtype=np.int64)
         for r, row in enumerate(rows.tolist()):
-            cols = np.asarray(self._pyramid[side].get(row, []), dtype=np.int64)
+            cols = np.asarray(self._pyramid[side, k].get(row, []), dtype=np.int64)
             if len(cols):
                 v, a = top_k((theirs[cols] @ mine[row])[None, :], k)
                 values[r], args[r] = v[0], np.where(a[0] >= 0, cols[np.maximum(a[0], 0)], -1)
