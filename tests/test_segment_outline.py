@@ -95,3 +95,30 @@ def test_a_single_quotation_under_a_heading_makes_no_part():
     doc = load_text(text)
     assert [(s.heading, s.level) for s in doc.sections] == [
         ("I. Strategy", 1), ("Alliances", 2), ("Trade", 2), ("Energy", 2), ("II. Means", 1)]
+
+
+def test_quotations_opening_every_other_section_make_no_parts():
+    """Two sections opening with a quotation, each followed by one plain section: a run of
+    siblings some of which quote someone, not parts holding sections."""
+    quote = "“We stand together.” —President Example, Capital City, May 1, 2020"
+    paragraphs = ["I. Strategy", "Our aims are set out below in full."]
+    for title in ("Alliances", "Trade", "Energy", "Health"):
+        paragraphs += [title]
+        if title in ("Alliances", "Energy"):
+            paragraphs += [quote]
+        paragraphs += [f"The {title.lower()} of the alliance matter to every partner."]
+    paragraphs += ["II. Means", "We will fund these aims."]
+    doc = load_text("\n\n".join(paragraphs))
+    assert {s.level for s in doc.sections if not s.heading[:2] in ("I.", "II")} == {2}
+
+
+def test_an_unnumbered_heading_in_a_gap_the_contents_do_not_list_stays():
+    """Chapters I, II, IV and V, and one unnumbered heading under II: without contents that
+    list it as a chapter, it is not taken for the lost III."""
+    paragraphs = []
+    for numeral, title in (("I", "Aims"), ("II", "Means"), ("IV", "Partners"), ("V", "Budget")):
+        paragraphs += [f"{numeral}. Our {title}", f"This chapter sets out our {title.lower()}."]
+        if numeral == "II":
+            paragraphs += ["Money and People", "We will find the money and the people."]
+    doc = load_text("\n\n".join(paragraphs))
+    assert ("Money and People", 2) in [(s.heading, s.level) for s in doc.sections]

@@ -151,7 +151,7 @@ def _assemble(
         title = title_case(found, prose) if found else title_from_path(source)
     blocks = mark_cover(blocks, trust_headings=trust)
     if not trust:
-        blocks = settle_levels(drop_signatures(split_letterhead(blocks)))
+        blocks = settle_levels(drop_signatures(split_letterhead(blocks)), report.toc_lines)
     report.cover = [block.text for block in blocks if block.kind == "cover"]
     date = date or date_from_path(source) or date_from_text(raw)
     document = build_document(

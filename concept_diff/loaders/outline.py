@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections import Counter
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from ..build import Block
 from ..model import Document, Section
@@ -28,13 +30,15 @@ from .layout import ATTRIBUTION_WORDS, attribution
 LABEL_SEPARATOR = " › "
 MIN_SERIES = 3  # numbered chapters before a gap in their numbering is read as a lost number
 MIN_EPIGRAPHS = 2  # headings with an epigraph under one parent before they are read as parts
+MIN_SECTIONS = 2  # plain headings after each of them before they are read as parts
 
 
-def settle_levels(blocks: Sequence[Block]) -> list[Block]:
+def settle_levels(blocks: Sequence[Block], contents: Sequence[str] = ()) -> list[Block]:
     """Heading levels mended by the two outline rules (see the module docstring); the cover,
-    dateline and signature blocks take no part."""
+    dateline and signature blocks take no part. ``contents``: the table of contents' lines,
+    which must list a chapter whose number was lost."""
     out = list(blocks)
-    for i, level in _lost_numbers(out).items():
+    for i, level in _lost_numbers(out, contents).items():
         out[i] = dataclasses.replace(out[i], level=level)
     for i, shift in _parts(out).items():
         out[i] = dataclasses.replace(out[i], level=out[i].level + shift)
@@ -49,9 +53,11 @@ def _roman(text: str) -> int | None:
     return next((v for style, v in _numbers(text) if style in ("roman", "small roman")), None)
 
 
-def _lost_numbers(blocks: Sequence[Block]) -> dict[int, int]:
+def _lost_numbers(blocks: Sequence[Block], contents: Sequence[str]) -> dict[int, int]:
     """Index -> level of each unnumbered heading that stands where the chapters' roman series
-    skips one number (or lacks its first, "I"), the only unnumbered heading there."""
+    skips one number (or lacks its first, "I"), the only unnumbered heading there, and that
+    the table of contents lists (a sub-heading of the chapter before, where the chapter's own
+    heading is lost altogether, is not)."""
     headings = _headings(blocks)
     series = [(i, _roman(blocks[i].text)) for i in headings]
     series = [(i, v) for i, v in series if v is not None]
@@ -68,9 +74,27 @@ def _lost_numbers(blocks: Sequence[Block]) -> dict[int, int]:
     found = {}
     for start, end in gaps:
         unnumbered = [i for i in headings if start < i < end and not ENUMERATOR.match(blocks[i].text)]
-        if len(unnumbered) == 1 and _has_text(blocks, unnumbered[0]):
+        if len(unnumbered) == 1 and _has_text(blocks, unnumbered[0]) and _listed(
+            blocks[unnumbered[0]].text, contents
+        ):
             found[unnumbered[0]] = level
     return found
+
+
+LISTED_RATIO = 0.9  # letters of a heading and of a contents entry alike but for OCR slips
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _listed(heading: str, contents: Sequence[str]) -> bool:
+    """Does a line of the contents open with the heading (OCR slips allowed: "Securitv")?"""
+    key = _letters(heading)
+    return bool(key) and any(
+        SequenceMatcher(None, key, _letters(line)[: len(key)]).ratio() >= LISTED_RATIO
+        for line in contents
+    )
 
 
 def _has_text(blocks: Sequence[Block], i: int) -> bool:
@@ -97,7 +121,8 @@ def is_epigraph(block: Block) -> bool:
 def _parts(blocks: Sequence[Block]) -> dict[int, int]:
     """Index -> level shift (+1) of each plain heading, and the headings under it, that follows
     an unnumbered heading with an epigraph among the children of one parent, where at least
-    ``MIN_EPIGRAPHS`` of those children carry one and the first child does."""
+    ``MIN_EPIGRAPHS`` of those children carry one, the first child does, and each is followed
+    by at least ``MIN_SECTIONS`` plain ones."""
     headings = _headings(blocks)
     shifts: dict[int, int] = {}
     for k, parent in enumerate([-1, *headings]):
@@ -114,8 +139,12 @@ def _parts(blocks: Sequence[Block]) -> dict[int, int]:
         if any(ENUMERATOR.match(blocks[i].text) for i in children):
             continue  # a numbered series is parallel by its numbering
         marked = [i for i in children if _with_epigraph(blocks, i)]
-        if len(marked) < MIN_EPIGRAPHS or marked[0] != children[0] or len(marked) == len(children):
+        if len(marked) < MIN_EPIGRAPHS or marked[0] != children[0]:
             continue
+        under = [sum(1 for i in children if a < i < b)
+                 for a, b in itertools.pairwise([*marked, children[-1] + 1])]
+        if min(under) < MIN_SECTIONS:
+            continue  # a quotation opening some sections of a run, not parts holding sections
         plain = False
         for i in below:  # a plain child and the headings under it go one level down
             plain = i not in marked if i in children else plain
