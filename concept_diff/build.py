@@ -3,7 +3,8 @@
 Loaders and the segmenter produce a flat list of ``Block`` (headings and passages, in reading
 order). ``build_document`` joins them into the document's canonical cleaned text, blocks
 separated by a blank line, so every passage and sentence is an exact span of ``Document.text``.
-Tests and synthetic documents use the same path (``document_from_passages``).
+Tests and synthetic documents use the same path (``document_from_passages``). Sentences that
+are a quotation's attribution are marked here (``loaders.layout.attribution_marks``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import CleanupReport, Document, Passage, Section, Sentence
+from .model import ATTRIBUTION, CleanupReport, Document, Passage, Section, Sentence
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def build_document(
     sections: list[Section] = []
     heading_stack: list[Section] = []
     offset = 0
+    last = ""  # the last sentence of the passage just before, with no heading between
     for block in blocks:
         text = block.text.strip()
         if not text:
@@ -152,6 +154,8 @@ def build_document(
         start, end = offset, offset + len(text)
         parts.append(text)
         offset = end
+        if block.kind != "passage":
+            last = ""
         if block.kind not in ("heading", "passage"):
             continue  # "cover", "dateline": kept in the text, in no section and no passage
         if block.kind == "heading":
@@ -161,6 +165,8 @@ def build_document(
                 heading_stack.pop()
             heading_stack.append(section)
             continue
+        sentences = _marked(split_sentences(text), last)
+        last = sentences[-1].text if sentences else ""
         passages.append(
             Passage(
                 id=f"p{len(passages) + 1}",
@@ -169,7 +175,7 @@ def build_document(
                 start=start,
                 end=end,
                 text=text,
-                sentences=split_sentences(text),
+                sentences=sentences,
             )
         )
     return Document(
@@ -182,6 +188,19 @@ def build_document(
         passages=passages,
         sections=sections,
         cleanup=cleanup or CleanupReport(),
+    )
+
+
+def _marked(sentences: tuple[Sentence, ...], before: str) -> tuple[Sentence, ...]:
+    """The sentences with each quotation's attribution line marked (``Sentence.kind``)."""
+    from .loaders.layout import attribution_marks  # loaders import this module
+
+    marks = attribution_marks([s.text for s in sentences], before)
+    if not any(marks):
+        return sentences
+    return tuple(
+        Sentence(s.start, s.end, s.text, ATTRIBUTION) if mark else s
+        for s, mark in zip(sentences, marks)
     )
 
 

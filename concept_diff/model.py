@@ -5,7 +5,8 @@ text (``start``/``end`` are offsets into ``Document.text``) with a stable id (``
 ... in reading order), the document's own label where it has one (``"12"`` for a numbered
 paragraph) and the heading of the section it sits in. A ``Sentence`` is a span inside its
 passage (offsets relative to ``Passage.text``). Every quote a report prints is cut from
-these spans, so each one can be traced back to its passage.
+these spans, so each one can be traced back to its passage. A sentence that is a quotation's
+attribution is marked (``Sentence.kind``), so word and actor counts can leave it out.
 """
 
 from __future__ import annotations
@@ -21,11 +22,18 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+ATTRIBUTION = "attribution"  # Sentence.kind of a quotation's speaker/place/date line
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int  # offset inside Passage.text
     end: int
     text: str
+    # "text", or ATTRIBUTION: the speaker and place/date under a quotation ("President Bush
+    # West Point, New York June 1, 2002"), marked by the loader (layout.attribution_marks).
+    # It stays in the passage, is aligned and redlined, but no analysis counts its words.
+    kind: str = "text"
 
 
 @dataclass(frozen=True)

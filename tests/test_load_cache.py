@@ -174,6 +174,9 @@ BROKEN = {
     "missing field": lambda raw: _edit(raw, lambda d: d.pop("text")),
     "bad cleanup": lambda raw: _edit(raw, lambda d: d["cleanup"].__setitem__("ligatures", "3")),
     "short sentence span": lambda raw: _edit(raw, lambda d: d["passages"][0][5].__setitem__(0, [1])),
+    "unknown sentence kind": lambda raw: _edit(raw, lambda d: d["passages"][0][5][0].append("x")),
+    "long sentence span": lambda raw: _edit(
+        raw, lambda d: d["passages"][0][5][0].extend(["attribution", "x"])),
 }
 
 

@@ -10,8 +10,9 @@ Entries are JSON (no pickle: a cache file can never run code) under
 ``<cache root>/documents/<code>-<key>.json``, the cache root shared with the embedding cache,
 ``<code>`` a prefix of the code fingerprint so that entries of older loader code, which can never
 be read again, are deleted when a new entry is written. They hold the cleaned text and every
-offset; passage and sentence texts are cut from it again on reading. An entry that cannot be read
-or fails a check (truncated, other schema, spans out of range) is treated as missing and
+offset; passage and sentence texts are cut from it again on reading (a sentence span is
+``[start, end]``, or ``[start, end, kind]`` for an attribution line). An entry that cannot be
+read or fails a check (truncated, other schema, spans out of range) is treated as missing and
 rewritten; a cache that cannot be written is skipped.
 """
 
@@ -25,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import atomic
-from ..model import CleanupReport, Document, Passage, Section, Sentence
+from ..model import ATTRIBUTION, CleanupReport, Document, Passage, Section, Sentence
 
 LOADER_VERSION = 1
-SCHEMA = "concept-diff/document-cache/1"
+SCHEMA = "concept-diff/document-cache/2"  # 2: a sentence span may carry its kind
 _PARSERS = {"pdf": "pypdf", "html": "selectolax", "docx": "python-docx"}
 _BAD_ENTRY = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
@@ -132,7 +133,7 @@ def document_to_json(document: Document) -> dict[str, Any]:
         "text": document.text,
         "sections": [[s.heading, s.level, s.start] for s in document.sections],
         "passages": [
-            [p.id, p.label, p.section, p.start, p.end, [[s.start, s.end] for s in p.sentences]]
+            [p.id, p.label, p.section, p.start, p.end, [_sentence_span(s) for s in p.sentences]]
             for p in document.passages
         ],
         "cleanup": document.cleanup.to_dict(),
@@ -147,9 +148,12 @@ def document_from_json(obj: dict[str, Any], *, source: str) -> Document:
         _span(start, end, len(text))
         passage_text = text[start:end]
         sentences = []
-        for s_start, s_end in spans:
+        for s_start, s_end, *rest in spans:
             _span(s_start, s_end, len(passage_text))
-            sentences.append(Sentence(s_start, s_end, passage_text[s_start:s_end]))
+            (kind,) = rest or ["text"]  # ValueError on a span of more items
+            if kind not in ("text", ATTRIBUTION):
+                raise ValueError(f"unknown sentence kind {kind!r}")
+            sentences.append(Sentence(s_start, s_end, passage_text[s_start:s_end], kind))
         passages.append(
             Passage(
                 id=_typed(pid, str),
@@ -176,6 +180,12 @@ def document_from_json(obj: dict[str, Any], *, source: str) -> Document:
         sections=sections,
         cleanup=_cleanup(obj["cleanup"]),
     )
+
+
+def _sentence_span(sentence: Sentence) -> list:
+    if sentence.kind == "text":
+        return [sentence.start, sentence.end]
+    return [sentence.start, sentence.end, sentence.kind]
 
 
 def _cleanup(obj: dict[str, Any]) -> CleanupReport:

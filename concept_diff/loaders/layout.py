@@ -2,7 +2,8 @@
 speaker and place/date lines) and chapter headings set beside the text, which the extractor
 puts after the page's text, sometimes in the middle of a sentence.
 
-Predicates over paragraph texts only; ``clean.py`` decides what to join and move with them.
+Predicates over paragraph texts; ``clean.py`` decides what to join and move with them, and
+``attribution_marks`` tells which sentences of a built passage are such attribution lines.
 """
 
 from __future__ import annotations
@@ -99,3 +100,18 @@ def epigraph_end(texts: Sequence[str], start: int) -> int | None:
     while k < len(texts) and k - start <= 3 and attribution(texts[k], _next(texts, k)):
         k += 1
     return k if k > start + 1 else None
+
+
+def attribution_marks(sentences: Sequence[str], before: str = "") -> list[bool]:
+    """Which sentences of a passage are a quotation's attribution (its speaker, place and date,
+    kept as the epigraph's last sentence): one that ``attribution`` accepts, right after a
+    sentence that closes a quotation or after another so marked. ``before`` is the last
+    sentence of the passage just before (no heading between), for an attribution set as a
+    passage of its own (an HTML paragraph under a blockquote)."""
+    marks: list[bool] = []
+    previous = before
+    for k, text in enumerate(sentences):
+        after_quote = bool(marks and marks[-1]) or bool(_CLOSES.search(previous))
+        marks.append(after_quote and attribution(text, _next(sentences, k)))
+        previous = text
+    return marks
