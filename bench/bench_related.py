@@ -16,6 +16,8 @@ or both say none; one the aligner links (not added) is scored by its link. Print
   before   the previous rule: the highest P(topic) among the 8 nearest by cosine
   after    align/related.py: cosine + tf-idf + cosine in context among the CANDIDATES nearest
   ceiling  the labelled passage (or none) among those candidates at all
+  near     (secondary, defined after the first held-out run) the pointer is a labelled
+           passage or within NEAR passages of one in the same section
 
 Then a check that needs no counterpart labels (``ordering``): on the labelled pairs of all
 three NSS document pairs (tests/data/pairs), how often each score orders the partners of one
@@ -57,6 +59,7 @@ from concept_diff.align.related import (
 )
 
 BEFORE_CANDIDATES = 8
+NEAR = 2  # a pointer this many passages from a labelled one, same section, lands a reader there
 SETS = ((2, "labels.tsv", "2010→2015, the set the rule was chosen on"),
         (1, "labels-2006-2010.tsv", "2006→2010, held out"))
 
@@ -77,6 +80,13 @@ def by_context(pair: Pair, decision: Decision, new: int, candidates: int) -> int
     return chosen[new][0] if new in chosen else None
 
 
+def _close(doc, wanted: set[int]) -> set[int]:
+    """Passages within NEAR of a wanted one, in the same section."""
+    passages = doc.passages
+    return {k for w in wanted for k in range(max(0, w - NEAR), min(len(passages), w + NEAR + 1))
+            if passages[k].section == passages[w].section}
+
+
 def evaluate(pair: Pair, decision: Decision, labels: Path, items: bool,
              candidates: list[int]) -> dict[str, float]:
     result = align(pair.old, pair.new, *pair.vecs, AlignParams(), decision=decision,
@@ -86,7 +96,8 @@ def evaluate(pair: Pair, decision: Decision, labels: Path, items: bool,
     at_old = {p.id: k for k, p in enumerate(pair.old.passages)}
     entry_of = {n: e for e in result.entries for n in e.new}
     olds = pair.old.passages
-    counts = dict.fromkeys(["before", "after", "ceiling", *map(str, candidates)], 0)
+    counts = dict.fromkeys(["before", "after", "ceiling", "before near", "after near",
+                            *map(str, candidates)], 0)
     total = missing = linked = 0
     for row in read_tsv(labels):
         new = new_find.find(row["new_fp"], row["new_hint"])
@@ -111,6 +122,9 @@ def evaluate(pair: Pair, decision: Decision, labels: Path, items: bool,
         got = {"before": before, "after": after, "ceiling": wanted & near, **others}
         hits = {k: bool(v & wanted) or (none and not v) for k, v in got.items()}
         hits["ceiling"] = none or bool(wanted & near)
+        close = _close(pair.old, wanted)
+        hits["before near"] = hits["before"] or bool(before & close)
+        hits["after near"] = hits["after"] or bool(after & close)
         for k, ok in hits.items():
             counts[k] += ok
         if items:
@@ -128,6 +142,9 @@ def evaluate(pair: Pair, decision: Decision, labels: Path, items: bool,
     print(f"  after  (related.py, {CANDIDATES} nearest):      {counts['after']} of {total} "
           f"({counts['after'] / max(1, total):.0%})")
     print(f"  labelled passage (or none) among the {CANDIDATES} nearest: {counts['ceiling']}")
+    print(f"  the pointer within {NEAR} passages of a labelled one in its section (a reader "
+          f"lands in the right place): before {counts['before near']}, after "
+          f"{counts['after near']} of {total}")
     for k in candidates:
         print(f"  after with {k} nearest: {counts[str(k)]} of {total}")
     return {k: v / max(1, total) for k, v in counts.items()}
