@@ -22,7 +22,10 @@ MAX_HEADLINES = 15  # a reader's first page; the JSON and CSV hold every one
 TABLE_ROWS = 15  # rows per terms table; the full lists are in the JSON and CSV
 FOLDED = ("Counts fold spellings, an acronym with its long form and a reversed pair (“A and B” "
           "with “B and A”) into one row, as the headlines count them; a term found almost only "
-          "inside longer listed terms has no row of its own.")
+          "inside longer listed terms has no row of its own. A name of several words counts as "
+          "one term (“states” is not counted inside “United States”), and a term that names an "
+          "actor in half its uses or more (“DPRK”) is counted in the actors table, under all its "
+          "names, not here.")
 
 
 def to_markdown(contract: Mapping[str, Any], *, charts: Mapping[str, str] | None = None,

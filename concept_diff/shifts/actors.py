@@ -280,8 +280,9 @@ class Matcher:
         start = self._WORD_START.pattern
         self._starts = re.compile(f"(?=[{firsts}]){start}[^\\W_]*" if firsts else r"(?!)")
 
-    def find(self, text: str) -> list[tuple[str, bool, int, int, str]]:
-        """(actor, ambiguous?, start, end, alias) for every alias occurrence in ``text``."""
+    def find(self, text: str, blocked: bool = False) -> list[tuple[str, bool, int, int, str]]:
+        """(actor, ambiguous?, start, end, alias) for every alias occurrence in ``text``;
+        ``blocked``: each place-name blocker too, its actor "" ("South China Sea")."""
         # Same length: offsets hold in the original. "|raq" (OCR) is Iraq.
         text = repair_pipes(fold_apostrophes(text))
         # Word starts are read before dashes become hyphens ("States—Russia" names Russia).
@@ -300,7 +301,7 @@ class Matcher:
             actor, ambiguous = self.owner[alias]
             if alias in self.capitals and _NAME_AFTER.match(text, position):
                 continue
-            if actor:
+            if actor or blocked:
                 hits.append((actor, ambiguous, start, position, alias))
         return hits
 

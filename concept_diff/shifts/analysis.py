@@ -15,6 +15,7 @@ from ..model import Document
 from . import headlines as hl
 from .actors import Matcher, Mention, detect_actors, find_mentions, parse_actor_specs
 from .changes import fold_terms
+from .compound import Names
 from .framing import (
     Framing,
     distribution,
@@ -99,9 +100,10 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
 
         embedder = get_embedder()
     spec = load_framing(framing)
-    terms = term_table(old, new)
     actor_list = detect_actors([old, new], parse_actor_specs(actors))
     matcher = Matcher(actor_list)
+    names = Names(matcher)  # "states" is no term inside "United States" (compound.py)
+    terms = term_table(old, new, names=names)
     mentions = find_mentions(old, "old", matcher) + find_mentions(new, "new", matcher)
     self_actor = _self_actor(mentions)
     # The author's framing of itself is not a finding, and it is ~40% of all mentions.
@@ -121,7 +123,7 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
         records.sort(key=lambda r: (-(r["old_mentions"] + r["new_mentions"]), r["actor"]))
     for record in records:
         record["self"] = record["actor"] == self_actor
-    pair = hl.pair_of(old, new)
+    pair = hl.pair_of(old, new, names)
     pair.parse_cache = parse_cache_for(embedder)  # beside the vectors, as framing's parses
     headlines, themes = _headlines(records, terms, old, new, spec, embedder, pair)
     terms = fold_terms(terms, pair)  # the tables count each term as its headline does

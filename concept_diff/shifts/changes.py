@@ -92,13 +92,15 @@ class Change:
 class Pair:
     """Both versions indexed for spelling-folded counts, with their word totals."""
 
-    def __init__(self, old: Document, new: Document, words: tuple[int, int]):
+    def __init__(self, old: Document, new: Document, words: tuple[int, int], names=None):
+        """``names`` (compound.Names): multi-word names are one word in the term counts."""
         self.docs = (old, new)
         self.parse_cache: Path | None = None  # where word-class parses are cached (analysis)
         self.words = words
         self.repairs = ocr_repairs(vocabulary([old, new]))
-        self.lower = tuple(Spellings(doc, self.repairs) for doc in (old, new))
-        self.cased = tuple(Spellings(doc, self.repairs, cased=True) for doc in (old, new))
+        self.lower = tuple(Spellings(doc, self.repairs, names=names) for doc in (old, new))
+        self.cased = tuple(Spellings(doc, self.repairs, cased=True, names=names)
+                           for doc in (old, new))
         self.acronyms = acronym_definitions([old, new])
         self._runs: dict[str, tuple[str, ...]] = {}
         self._acronym_runs: list | None = None

@@ -321,9 +321,10 @@ def headlines(records: list[dict], terms: pd.DataFrame, old: Document, new: Docu
     return rank(candidates(records, terms, old, new, framings))
 
 
-def pair_of(old: Document, new: Document) -> Pair:
-    """Both versions indexed for folded counts (shared by the headlines and the term table)."""
-    return Pair(old, new, (max(words_in(old), 1), max(words_in(new), 1)))
+def pair_of(old: Document, new: Document, names=None) -> Pair:
+    """Both versions indexed for folded counts (shared by the headlines and the term table);
+    ``names`` (compound.Names): each multi-word name counts as one word there."""
+    return Pair(old, new, (max(words_in(old), 1), max(words_in(new), 1)), names)
 
 
 def candidates(records: list[dict], terms: pd.DataFrame, old: Document, new: Document,

@@ -4,6 +4,9 @@ Counting every n-gram as a Python string is most of the cost of the term table; 
 token is an id in a vocabulary shared by both versions, every n-gram a single int64 code, and
 counts come from sorting. Strings are made only for the n-grams the table keeps.
 
+Names of several words (compound.Names: "United States") are one token each, so "states"
+does not count inside them; running words are still counted word by word.
+
 Each text is tokenised once: a passage's tokens are its sentences' tokens when the sentences
 tile the passage with only whitespace between them (tokens never span whitespace), so passage
 counts (n-grams may cross sentence ends there) reuse them.
@@ -18,6 +21,7 @@ from itertools import chain
 import numpy as np
 
 from ..model import Document
+from .compound import compound
 from .text import STOP_WORDS, iter_sentences, lemma, stem, surface_tokens, tiled
 
 MAX_VOCABULARY = 2_000_000  # (size + 1) ** 3 must fit in an int64 code
@@ -31,6 +35,7 @@ class Vocabulary:
     lemmas: list[str] = field(default_factory=list)
     form_lemma: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     stop: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    width: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # words
 
     def ids(self, surface: tuple[str, ...]) -> list[int]:
         forms = self.forms
@@ -45,10 +50,26 @@ class Vocabulary:
         """Lemma ids and stop flags for every form seen (call once all texts are in)."""
         index: dict[str, int] = {}
         self.form_lemma = np.array(
-            [index.setdefault(lemma(form), len(index)) for form in self.forms], dtype=np.int64
+            [index.setdefault(lemma_of_form(form), len(index)) for form in self.forms], dtype=np.int64
         )
         self.lemmas = list(index)
         self.stop = np.array([w in STOP_WORDS or len(w) < 2 for w in self.lemmas], dtype=bool)
+        self.width = np.array([form.count(" ") + 1 for form in self.forms], dtype=np.int64)
+
+
+def lemma_of_form(form: str) -> str:
+    """A form's lemma; a compound name's ("united states") word by word ("united state")."""
+    return " ".join(map(lemma, form.split(" "))) if " " in form else lemma(form)
+
+
+def name_tokens(text: str, names) -> tuple[str, ...] | list[str]:
+    """The text's surface tokens, each multi-word name in it one token (``names``: a
+    compound.Names, or None)."""
+    tokens = surface_tokens(text)
+    phrases = names.phrases(text) if names is not None else ()
+    if not phrases:
+        return tokens
+    return compound(tokens, [surface_tokens(p) for p in phrases], " ".join)
 
 
 @dataclass
@@ -71,13 +92,15 @@ class Grams:
     groups: np.ndarray
 
 
-def sequences(doc: Document, vocabulary: Vocabulary) -> tuple[Sequence, Sequence, int]:
-    """(sentence sequence, passage sequence, running words) of a document."""
+def sequences(doc: Document, vocabulary: Vocabulary, names=None
+              ) -> tuple[Sequence, Sequence, int]:
+    """(sentence sequence, passage sequence, running words) of a document; ``names``
+    (compound.Names) makes each multi-word name one token (words still count each word)."""
     sentence_ids: list[list[int]] = []
     passage_ids: list[list[int]] = []
     by_passage: dict[str, list[list[int]]] = {}
     for sentence in iter_sentences(doc):
-        ids = vocabulary.ids(surface_tokens(sentence.text))
+        ids = vocabulary.ids(name_tokens(sentence.text, names))
         sentence_ids.append(ids)
         by_passage.setdefault(sentence.passage, []).append(ids)
     words = 0
@@ -86,7 +109,7 @@ def sequences(doc: Document, vocabulary: Vocabulary) -> tuple[Sequence, Sequence
         if tiled(passage):
             ids = list(chain.from_iterable(own))
         else:
-            ids = vocabulary.ids(surface_tokens(passage.text))
+            ids = vocabulary.ids(name_tokens(passage.text, names))
         passage_ids.append(ids)
         words += len(ids)
     return _sequence(sentence_ids), _sequence(passage_ids), words
@@ -150,15 +173,17 @@ class VersionGrams:
     in_passages: Grams
 
 
-def version_grams(docs: list[Document], max_n: int) -> tuple[Vocabulary, list[VersionGrams]]:
+def version_grams(docs: list[Document], max_n: int, names=None
+                  ) -> tuple[Vocabulary, list[VersionGrams]]:
     vocabulary = Vocabulary()
-    seqs = [sequences(doc, vocabulary) for doc in docs]
+    seqs = [sequences(doc, vocabulary, names) for doc in docs]
     if len(vocabulary.forms) + 1 >= MAX_VOCABULARY:
         raise OverflowError("vocabulary too large for int64 n-gram codes")
     vocabulary.freeze()
-    return vocabulary, [
-        VersionGrams(s, p, w, grams(s, vocabulary, max_n), grams(p, vocabulary, max_n))
-        for s, p, w in seqs
+    return vocabulary, [  # running words: a compound name counts each of its words
+        VersionGrams(s, p, int(vocabulary.width[p.forms].sum()), grams(s, vocabulary, max_n),
+                     grams(p, vocabulary, max_n))
+        for s, p, _ in seqs
     ]
 
 
@@ -191,8 +216,10 @@ class Counted:
     words: tuple[int, int]
 
 
-def count_versions(old: Document, new: Document, max_n: int, min_count: int) -> Counted:
-    vocabulary, versions = version_grams([old, new], max_n)
+def count_versions(old: Document, new: Document, max_n: int, min_count: int, names=None
+                   ) -> Counted:
+    """``names`` (compound.Names): multi-word names are one token (see the module notes)."""
+    vocabulary, versions = version_grams([old, new], max_n, names)
     tables = [_first_and_count(v.in_sentences.codes) for v in versions]
     recurring = {c for values, _, numbers in tables for c, k in zip(values, numbers) if k >= min_count}
     kept = np.array(sorted(recurring), dtype=np.int64)
@@ -206,7 +233,8 @@ def count_versions(old: Document, new: Document, max_n: int, min_count: int) -> 
         kept={keys[c] for c in recurring},
         forms=_forms(vocabulary, versions, kept, keys),
         spread=tuple(_spread(vocabulary, v, kept, keys) for v in versions),  # type: ignore[arg-type]
-        words=tuple(len(v.sentences.forms) for v in versions),  # type: ignore[arg-type]
+        words=tuple(int(vocabulary.width[v.sentences.forms].sum())  # type: ignore[arg-type]
+                    for v in versions),
     )
 
 

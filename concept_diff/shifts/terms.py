@@ -4,6 +4,8 @@ Terms are n-grams of 1-3 lemmas inside one sentence whose first and last words a
 words ("rule of law" counts, "of the" does not). A term is kept when it recurs (at least
 ``min_count`` times in one version). A shorter n-gram that only ever occurs inside one longer
 kept n-gram (same counts in both versions) is dropped in favour of the longer one.
+A name of several words is one token ("states" is not counted inside "United States"), and a
+term that is an actor's name has no row: the actors table counts it (compound.py).
 Tokens that OCR ran together ("ofthe") or split apart ("cou ntries") are left out
 (text.ocr_junk).
 Columns ``old_family``/``new_family`` count every form of a single word's family (crude stem),
@@ -25,9 +27,16 @@ import numpy as np
 import pandas as pd
 
 from ..model import Document
-from .ngrams import Counted, count_versions
-from .text import STOP_WORDS, iter_sentences, lemma, lemma_line, ocr_junk, stem, surface_and_lemmas
-from .text import lemmas as lemmas_of
+from .ngrams import Counted, count_versions, lemma_of_form, name_tokens
+from .text import (
+    STOP_WORDS,
+    iter_sentences,
+    lemma,
+    lemma_line,
+    ocr_junk,
+    stem,
+    surface_and_lemmas,
+)
 
 COLUMNS = [
     "term", "old_count", "new_count", "old_per_10k", "new_per_10k",
@@ -36,18 +45,19 @@ COLUMNS = [
 SIGNIFICANCE = 0.01  # p below this makes a term "up" or "down"
 
 
-def count_terms(doc: Document, max_n: int = 3) -> tuple[Counter, Counter, int]:
-    """(lemma n-gram counts, surface-form counts, running words) of a document."""
+def count_terms(doc: Document, max_n: int = 3, names=None) -> tuple[Counter, Counter, int]:
+    """(lemma n-gram counts, surface-form counts, running words) of a document; ``names``
+    (compound.Names) makes each multi-word name one token."""
     grams: Counter = Counter()  # surface n-grams as tuples: counted in C, joined once each
     words = 0
     for sentence in iter_sentences(doc):
-        surface, lemmas = surface_and_lemmas(sentence.text)
-        words += len(surface)
+        surface, lemmas = _analysed(sentence.text, names)
+        words += sum(form.count(" ") + 1 for form in surface)
         grams.update(surface[a:b] for a, b in _term_spans(lemmas, max_n))
     counts: Counter = Counter()
     surfaces: Counter = Counter()
     for gram, count in grams.items():
-        key = " ".join(map(lemma, gram))  # a surface n-gram has exactly one lemma key
+        key = " ".join(map(lemma_of_form, gram))  # a surface n-gram has one lemma key
         counts[key] += count
         surfaces[(key, " ".join(gram))] += count
     return counts, surfaces, words
@@ -65,11 +75,19 @@ def _term_spans(lemmas: tuple[str, ...], max_n: int) -> list[tuple[int, int]]:
     ]
 
 
-def passage_spread(doc: Document, max_n: int = 3) -> Counter:
+def _analysed(text: str, names) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(surface tokens, lemmas) of a text, each multi-word name one token where ``names``."""
+    if names is None:
+        return surface_and_lemmas(text)
+    surface = tuple(name_tokens(text, names))
+    return surface, tuple(map(lemma_of_form, surface))
+
+
+def passage_spread(doc: Document, max_n: int = 3, names=None) -> Counter:
     """Passages that hold each lemma n-gram, and each single word's family (key "~stem")."""
     spread: Counter = Counter()
     for passage in doc.passages:
-        lemmas = lemmas_of(passage.text)
+        lemmas = _analysed(passage.text, names)[1]
         present = {" ".join(lemmas[a:b]) for a, b in _term_spans(lemmas, max_n)}
         present |= {"~" + stem(key) for key in present if " " not in key}
         spread.update(present)
@@ -134,20 +152,26 @@ def status_of(old_count: int, new_count: int, keyness: float, p: float, min_coun
     return "same"
 
 
-def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int = 2) -> pd.DataFrame:
+def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int = 2,
+               names=None) -> pd.DataFrame:
     """Every recurring term with counts, rates per 10k words, keyness, p-value and status.
 
+    ``names`` (compound.Names over the pair's actors): each multi-word name is one token,
+    and a term that is an actor's name has no row (the actors table counts it).
     Sorted by absolute keyness (descending), then term.
     """
     try:
-        counted = count_versions(old, new, max_n, min_count)
+        counted = count_versions(old, new, max_n, min_count, names)
     except OverflowError:  # a vocabulary too large for int64 codes: count as strings
-        counted = _count_versions(old, new, max_n, min_count)
+        counted = _count_versions(old, new, max_n, min_count, names)
     old_counts, new_counts = counted.counts
     old_words, new_words = counted.words
     sentences = [[s.text for s in iter_sentences(doc)] for doc in (old, new)]
     junk = {lemma(word) for word in ocr_junk(sentences)}
     kept = {k for k in counted.kept if junk.isdisjoint(k.split(" "))}
+    if names is not None:  # a term naming an actor in half its occurrences: the actors table's
+        named = names.named(old) + names.named(new)
+        kept = {k for k in kept if 2 * named[k] < old_counts[k] + new_counts[k]}
     keys = sorted(_drop_subsumed(old_counts, new_counts, kept))
     forms = counted.forms
     old_arr = np.array([old_counts[k] for k in keys], dtype=float)
@@ -186,17 +210,18 @@ def term_table(old: Document, new: Document, *, max_n: int = 3, min_count: int =
     return frame.drop(columns="_abs").reset_index(drop=True)
 
 
-def _count_versions(old: Document, new: Document, max_n: int, min_count: int) -> Counted:
+def _count_versions(old: Document, new: Document, max_n: int, min_count: int, names=None
+                    ) -> Counted:
     """ngrams.count_versions with Python strings (slower, no limit on the vocabulary)."""
-    old_counts, old_surfaces, old_words = count_terms(old, max_n)
-    new_counts, new_surfaces, new_words = count_terms(new, max_n)
+    old_counts, old_surfaces, old_words = count_terms(old, max_n, names)
+    new_counts, new_surfaces, new_words = count_terms(new, max_n, names)
     kept = {k for k, c in old_counts.items() if c >= min_count}
     kept |= {k for k, c in new_counts.items() if c >= min_count}
     return Counted(
         counts=(old_counts, new_counts),
         kept=kept,
         forms=_display_forms(old_surfaces + new_surfaces),
-        spread=(passage_spread(old, max_n), passage_spread(new, max_n)),
+        spread=(passage_spread(old, max_n, names), passage_spread(new, max_n, names)),
         words=(old_words, new_words),
     )
 

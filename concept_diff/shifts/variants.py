@@ -29,6 +29,7 @@ from os.path import commonprefix
 
 from ..english import zipf
 from ..model import Document
+from .compound import compound
 from .text import STOP_WORDS, SentenceRef, iter_sentences, lemma, normalise
 
 _PART = re.compile(r"[^\W_]+")
@@ -233,7 +234,9 @@ class Spellings:
     the pronoun). ``doc`` is a Document (indexed by sentence) or the units to index."""
 
     def __init__(self, doc: Document | Iterable[SentenceRef], repairs: dict[str, str] | None = None,
-                 cased: bool = False):
+                 cased: bool = False, names=None):
+        # ``names`` (compound.Names): each multi-word name is one chunk, so a word inside it
+        # ("states" of "United States") or a run cutting it is not found; the whole name is.
         self.repairs = repairs or {}
         self.cased = cased
         chunks: list[str] = []
@@ -241,17 +244,23 @@ class Spellings:
         self.sentence_at: list[int] = []  # offset where each sentence starts in ``text``
         self.sentences: list[SentenceRef] = []
         position = 0
+        plain: list[str] = []  # the words with no name joined (where ``names``)
         units = iter_sentences(doc) if isinstance(doc, Document) else doc
         for sentence in units:
             self.sentence_at.append(position)
             self.sentences.append(sentence)
             words = self.words(sentence.text)
+            if names is not None:
+                plain += words
+                phrases = names.phrases(sentence.text)
+                if phrases:
+                    words = compound(words, [self.words(p) for p in phrases], "".join)
             sentence_of += [len(self.sentences) - 1] * (len(words) + 1)
             chunks += words
             chunks.append("\x00")  # nothing matches across a sentence end
             position += sum(map(len, words)) + 1
         self.text = "".join(chunks)  # the words run together, a sentence end as "\x00"
-        self.vocabulary = Counter(chunks)
+        self.vocabulary = Counter(plain if names is not None else chunks)  # words, not names
         self.vocabulary.pop("\x00", None)
         self._by_start: dict[str, list[str]] | None = None
         self._found: dict[str, Found] = {}
