@@ -199,10 +199,10 @@ def test_a_capital_naming_a_treaty_or_a_round_of_talks_is_not_its_state():
 
 def test_captions_and_dashes():
     counts = mention_counts(
-        "We will stand with our friends. President Smith Berlin, Germany May 23, 2002",
+        "“We will stand with our friends.” President Smith Berlin, Germany May 23, 2002",
         "Germany agreed. Rebels of al—Qaida fled. Al-Qaida lost. Then al Qaida lost.",
         user=["al-Qaida"],
     )
-    assert counts["Germany"] == 1  # the caption under the quotation names no actor
+    assert counts["Germany"] == 1  # the attribution under the quotation names no actor
     assert counts["al-Qaida"] == 3  # em dash (OCR), a capital opening a sentence, a space
     assert counts["Africa"] == 0 and mention_counts("Africans voted.")["Africa"] == 1

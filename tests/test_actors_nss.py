@@ -7,12 +7,12 @@ import re
 import pytest
 
 import concept_diff
+from concept_diff.model import ATTRIBUTION
 from concept_diff.shifts.actors import (
     Matcher,
     _variants,
     detect_actors,
     find_mentions,
-    is_caption,
 )
 from concept_diff.shifts.text import iter_sentences
 
@@ -32,6 +32,12 @@ def _sentences(doc, pattern: str) -> list:
     return [s for s in iter_sentences(doc) if re.search(pattern, s.text)]
 
 
+def _every_sentence(doc, pattern: str) -> list:
+    """(passage id, index, Sentence) of every sentence, attributions too, matching pattern."""
+    return [(p.id, k, s) for p in doc.passages for k, s in enumerate(p.sentences)
+            if re.search(pattern, s.text)]
+
+
 def test_a_capital_inside_the_name_of_a_trade_round_is_not_its_state(nss):
     docs, _, mentions = nss
     doha = [s for doc in docs.values() for s in _sentences(doc, r"\bDoha\b")]
@@ -42,11 +48,11 @@ def test_a_capital_inside_the_name_of_a_trade_round_is_not_its_state(nss):
 
 def test_epigraph_captions_name_no_actor(nss):
     docs, _, mentions = nss
-    berlin = _sentences(docs["2002"], r"President Bush Berlin, Germany")
-    moscow = _sentences(docs["2010"], r"Obama, Moscow, Russia")
-    assert berlin and moscow and all(is_caption(s.text) for s in berlin + moscow)
+    berlin = _every_sentence(docs["2002"], r"President Bush Berlin, Germany")
+    moscow = _every_sentence(docs["2010"], r"Obama, Moscow, Russia")
+    assert berlin and moscow and all(s.kind == ATTRIBUTION for _, _, s in berlin + moscow)
     assert not [m for m in mentions["2002"] if m.actor == "Germany"]  # its only "mention"
-    captions = {(s.passage, s.index) for s in moscow}
+    captions = {(p, k) for p, k, _ in moscow}
     assert not [m for m in mentions["2010"] if (m.passage, m.sentence) in captions]
     # a sentence of prose naming the same places still counts
     assert [m for m in mentions["2010"] if m.actor == "Russia"]

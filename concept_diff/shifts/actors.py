@@ -27,7 +27,6 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document
-from ..segment import MONTHS
 from .gazetteer import Actor, blockers, known_actors
 from .names import (
     add_bare_heads,
@@ -52,26 +51,6 @@ _NAME_AFTER = re.compile(
 )
 # Any dash inside a name is a hyphen ("al—Qaida", an OCR em dash, is "al-Qaida").
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
-_MONTHS = frozenset(MONTHS)
-_CAPTION_WORD = re.compile(r"[^\W\d_][\w'.]*")
-# "June 1, 2002", "march 22, 2002", "_luly 7, 2009" (OCR): the word before a day and a year.
-_DAY_YEAR = re.compile(r"\S+\s+\d{1,2}\s*,\s*(?:1[89]|20)\d\d\b")
-
-
-def is_caption(text: str) -> bool:
-    """A quotation's attribution or a photo caption: a name, a place and a date, no verb
-    ('" President Bush Berlin, Germany May 23, 2002', 'Monterrey, Mexico march 22, 2002').
-    Every word is capitalised (English verbs are not) but connectors and months, and the line
-    holds a date or opens with a quotation mark or a dash. Its places are no mentions."""
-    rest, dated = _DAY_YEAR.subn(" ", text)
-    words = _CAPTION_WORD.findall(rest)
-    if not words or len(words) > 16:
-        return False
-    if any(w[0].islower() and w not in _CONNECTORS and w.lower() not in _MONTHS for w in words):
-        return False
-    return bool(dated) or text.lstrip()[:1] in "\"“”'‘’—–-"
-
-
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "de", "al"})
 
 
@@ -332,11 +311,11 @@ def _variants(alias: str) -> set[str]:
 
 
 def find_mentions(doc: Document, version: str, matcher: Matcher) -> list[Mention]:
-    """Every sentence naming each actor; ambiguous aliases need an unambiguous one nearby."""
+    """Every sentence naming each actor; ambiguous aliases need an unambiguous one nearby.
+    A quotation's attribution ("President Bush Berlin, Germany May 23, 2002") names none: the
+    loader marks it and ``iter_sentences`` leaves it out."""
     per_passage: dict[str, list] = defaultdict(list)
     for sentence in iter_sentences(doc):
-        if is_caption(sentence.text):
-            continue
         for hit in matcher.find(sentence.text):
             per_passage[sentence.passage].append((sentence, hit))
     mentions: list[Mention] = []

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..model import Document
 from .compound import compound
-from .text import STOP_WORDS, iter_sentences, lemma, stem, surface_tokens, tiled
+from .text import STOP_WORDS, counted_text, iter_sentences, lemma, stem, surface_tokens, tiled
 
 MAX_VOCABULARY = 2_000_000  # (size + 1) ** 3 must fit in an int64 code
 
@@ -109,7 +109,7 @@ def sequences(doc: Document, vocabulary: Vocabulary, names=None
         if tiled(passage):
             ids = list(chain.from_iterable(own))
         else:
-            ids = vocabulary.ids(name_tokens(passage.text, names))
+            ids = vocabulary.ids(name_tokens(counted_text(passage), names))
         passage_ids.append(ids)
         words += len(ids)
     return _sequence(sentence_ids), _sequence(passage_ids), words

@@ -30,6 +30,7 @@ from ..model import Document
 from .ngrams import Counted, count_versions, lemma_of_form, name_tokens
 from .text import (
     STOP_WORDS,
+    counted_text,
     iter_sentences,
     lemma,
     lemma_line,
@@ -87,7 +88,7 @@ def passage_spread(doc: Document, max_n: int = 3, names=None) -> Counter:
     """Passages that hold each lemma n-gram, and each single word's family (key "~stem")."""
     spread: Counter = Counter()
     for passage in doc.passages:
-        lemmas = _analysed(passage.text, names)[1]
+        lemmas = _analysed(counted_text(passage), names)[1]
         present = {" ".join(lemmas[a:b]) for a, b in _term_spans(lemmas, max_n)}
         present |= {"~" + stem(key) for key in present if " " not in key}
         spread.update(present)

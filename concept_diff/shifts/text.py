@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 
-from ..model import Document, Passage
+from ..model import ATTRIBUTION, Document, Passage
 
 # Dotted abbreviations (U.S., U.N.) first, then words with inner hyphens/apostrophes.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -240,6 +240,8 @@ class SentenceRef:
 
 def iter_sentences(doc: Document) -> Iterator[SentenceRef]:
     """Every sentence of the document in reading order; a passage without sentences is one.
+    A quotation's attribution line (``Sentence.kind``, marked by the loader: "President Bush
+    West Point, New York June 1, 2002") is left out: its name and places are no content.
 
     Terms, spellings, actors and names all walk the sentences: the references are made once
     per document and kept on it, for as long as it holds the same (frozen) passages."""
@@ -259,14 +261,29 @@ def _sentence_refs(passages: Iterable[Passage]) -> Iterator[SentenceRef]:
             yield SentenceRef(passage.id, 0, 0, len(passage.text), passage.text)
             continue
         for index, sentence in enumerate(sentences):
-            yield SentenceRef(passage.id, index, sentence.start, sentence.end, sentence.text)
+            if sentence.kind != ATTRIBUTION:
+                yield SentenceRef(passage.id, index, sentence.start, sentence.end, sentence.text)
+
+
+def counted_text(passage: Passage) -> str:
+    """The passage's text as word counts see it: its attribution lines blanked (spaces, so
+    offsets hold); the text itself when it has none."""
+    text = passage.text
+    for s in passage.sentences:
+        if s.kind == ATTRIBUTION:
+            text = text[: s.start] + " " * (s.end - s.start) + text[s.end :]
+    return text
 
 
 def words_in(doc: Document) -> int:
     """Running words of a document as the term counter sees them (the rate denominator)."""
-    return sum(len(surface_tokens(passage.text)) if not tiled(passage) else
-               sum(len(surface_tokens(s.text)) for s in passage.sentences)
-               for passage in doc.passages)
+    return sum(_words(passage) for passage in doc.passages)
+
+
+def _words(passage: Passage) -> int:
+    if not tiled(passage):
+        return len(surface_tokens(counted_text(passage)))
+    return sum(len(surface_tokens(s.text)) for s in passage.sentences if s.kind != ATTRIBUTION)
 
 
 def tiled(passage: Passage) -> bool:
