@@ -166,9 +166,11 @@ def _actors(refs: Refs, chart: str | None) -> list[str]:
             for a in actors]
     lines += table(header, rows)
     lines += [("Mentions count sentences. A country name that is also a common word, a first "
-               "name, a US state or a capital city (“Georgia”, “Jordan”, “Paris”) counts only in "
-               "a passage that also names the country unambiguously, so such a country may be "
-               "undercounted or missing."), ""]
+               "name or a US state (“Georgia”, “Jordan”) counts in a passage that also names the "
+               "country unambiguously, in a list beside another country (“Georgia, Moldova, and "
+               "Ukraine”), or where the parser reads it as a place and no other place has that "
+               "name; a capital city (“Paris”) only in a passage that names its country. Such a "
+               "country may be undercounted."), ""]
     if floor > 1:
         lines += [(f"A main framing is named only for a version with at least {floor} "
                    "sentences naming the actor, and only when it holds more than half of them "

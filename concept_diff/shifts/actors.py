@@ -13,7 +13,9 @@ Acronyms whose long forms share a long prefix (ISIL/ISIS) are merged. User specs
 Matching is case-sensitive (so "turkey" and "chad" never count), longest alias first (so
 "Islamic State of Iraq and the Levant" is not a mention of Iraq), and generic blockers stop
 "Latin American" from counting as "American". An ambiguous alias ("Georgia", "Washington")
-counts only in a passage that also names the actor unambiguously.
+counts in a passage that also names the actor unambiguously, or where ambiguous.py settles it
+(in a list of countries; read as a place by the parser). Acronyms of a country's names
+("DPRK") are derived (gazetteer.with_acronyms) and settled by the texts.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document
-from .gazetteer import Actor, blockers, known_actors
+from .ambiguous import settled
+from .gazetteer import Actor, blockers, known_actors, settle_acronyms
 from .names import (
     add_bare_heads,
     merge_first_names,
@@ -140,6 +143,7 @@ def _absorb_prefix_names(actors: list[Actor]) -> list[Actor]:
 def detect_actors(docs: list[Document], user: list[Actor] | None = None) -> list[Actor]:
     """Gazetteer + acronyms + recurring names, with user specs merged in last."""
     actors = known_actors()
+    settle_acronyms(actors, docs)  # "KSA" is Saudi Arabia where the texts name it otherwise
     taken = {alias for actor in actors for alias in actor.all_aliases()}
     for actor in acronym_actors(docs):
         clash = [a for a in actors if a.all_aliases() & actor.aliases]
@@ -319,13 +323,15 @@ def find_mentions(doc: Document, version: str, matcher: Matcher) -> list[Mention
         for hit in matcher.find(sentence.text):
             per_passage[sentence.passage].append((sentence, hit))
     mentions: list[Mention] = []
+    alone = settled([h for hits in per_passage.values() for h in hits], matcher.capitals)
     for passage_id in (p.id for p in doc.passages):
         hits = per_passage.get(passage_id, [])
         confirmed = {hit[0] for _, hit in hits if not hit[1]}
         grouped: dict[tuple[str, int], list] = defaultdict(list)
         sentences = {}
         for sentence, hit in hits:
-            if hit[1] and hit[0] not in confirmed:
+            if hit[1] and hit[0] not in confirmed and (
+                    passage_id, sentence.index, hit[2]) not in alone:  # ambiguous.py
                 continue
             grouped[(hit[0], sentence.index)].append(hit)
             sentences[sentence.index] = sentence

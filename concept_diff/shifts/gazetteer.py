@@ -5,10 +5,14 @@ American" from counting as "American". Nothing here is tied to a particular corp
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
+from ..model import Document
 
 AMBIGUOUS = "?"
 
@@ -21,6 +25,7 @@ class Actor:
     ambiguous: set[str] = field(default_factory=set)  # aliases that need an unambiguous one nearby
     expansion: str | None = None  # for acronym actors: the long form found in the text
     capitals: set[str] = field(default_factory=set)  # aliases that are capital cities (ambiguous)
+    derived: set[str] = field(default_factory=set)  # aliases that are acronyms of its names
 
     def all_aliases(self) -> set[str]:
         return self.aliases | self.ambiguous
@@ -66,6 +71,37 @@ def _country_rows() -> tuple[tuple[str, ...], ...]:
         if line.strip() and not line.startswith("#"):
             rows.append(tuple((line.split("|") + [""] * 5)[:5]))
     return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> dict[str, frozenset[str]]:
+    """Every place name pycountry knows (countries' names, subdivisions such as US states),
+    with the codes of the places it names ("Georgia": GEO and US-GA)."""
+    import pycountry
+
+    found: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(country, attr, None)
+            if name:
+                found.setdefault(name, set()).add(country.alpha_3)
+    for subdivision in pycountry.subdivisions:
+        found.setdefault(subdivision.name, set()).add(subdivision.code)
+    return {name: frozenset(codes) for name, codes in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    return {name: alpha3 for alpha3, name, *_ in _country_rows()}
+
+
+def another_place(alias: str, actor: str) -> bool | None:
+    """Does ``alias`` also name a place other than the country ``actor`` (a US state for
+    "Georgia", the other Congo for "Congo")? None where ``actor`` is no gazetteer country."""
+    own = _country_codes().get(actor)
+    if own is None:
+        return None
+    return bool(_place_names().get(alias, frozenset()) - {own})
 
 
 def countries() -> list[Actor]:
@@ -133,7 +169,78 @@ def disease_nouns() -> frozenset[str]:
 
 def known_actors() -> list[Actor]:
     """Fresh copies (callers merge and edit them) of every gazetteer actor."""
-    return countries() + organisations() + regions()
+    return with_acronyms(countries() + organisations() + regions())
+
+
+# Small words an acronym's initials leave out ("Democratic People's Republic of Korea": DPRK).
+_SKIPPED = frozenset({"of", "the", "and", "for", "de", "da", "du", "des", "la", "le", "el"})
+ACRONYM_WORD_ZIPF = 4.0  # an acronym spelling an English word this common ("CAR") is left out
+
+
+def name_acronyms(name: str) -> set[str]:
+    """The acronym of a name of three words or more, its small words skipped ("People's
+    Republic of China": PRC; "United Arab Emirates": UAE); none where a word other than a
+    small one is not capitalised, or the name holds other signs ("Holy See (Vatican...)")."""
+    words = name.replace("-", " ").split()
+    if any(not w.replace("'", "").replace("’", "").isalpha() for w in words):
+        return set()
+    if any(w[0].islower() and w.lower() not in _SKIPPED for w in words):
+        return set()
+    letters = "".join(w[0].upper() for w in words if w.lower() not in _SKIPPED)
+    return {letters} if len(letters) >= 3 else set()
+
+
+def with_acronyms(actors: list[Actor]) -> list[Actor]:
+    """Each country and organisation also named by the acronyms of its names (not its
+    capitals; name_acronyms), kept only where one actor's names give that acronym, no other
+    actor has it as a name and it spells no common English word ("CAR" of "Central African
+    Republic", "ARE" of "Arab Republic of Egypt"). The texts settle each (settle_acronyms)."""
+    from ..english import zipf
+
+    owners: dict[str, set[int]] = {}
+    for i, actor in enumerate(actors):
+        if actor.kind in ("country", "organisation"):
+            for alias in actor.aliases - actor.capitals:
+                for acronym in name_acronyms(alias):
+                    owners.setdefault(acronym, set()).add(i)
+    named = {alias for actor in actors for alias in actor.all_aliases()}
+    for acronym, found in sorted(owners.items()):
+        if len(found) > 1 or acronym in named or zipf(acronym.lower()) >= ACRONYM_WORD_ZIPF:
+            continue
+        actor = actors[next(iter(found))]
+        actor.aliases.add(acronym)
+        actor.derived.add(acronym)
+    return actors
+
+
+def settle_acronyms(actors: list[Actor], docs: Iterable[Document]) -> None:
+    """A derived acronym (with_acronyms) stays an actor's name only where the texts also name
+    that actor another way (a text that writes "KSA" names Saudi Arabia somewhere), and never
+    where a text defines it as something else ("Irish Republican Army (IRA)")."""
+    from .text import iter_sentences, raw_tokens
+    from .variants import acronym_definitions
+
+    docs = list(docs)
+    texts = [_straight(s.text) for doc in docs for s in iter_sentences(doc)]
+    words = {w for text in texts for w in raw_tokens(text)}
+    defined = {short: _straight(long).casefold() for short, long in acronym_definitions(docs).items()}
+    joined = "\n".join(texts)
+    for actor in actors:
+        others = sorted(actor.aliases - actor.derived)
+        for acronym in sorted(actor.derived & words):
+            spelt = defined.get(acronym)
+            if spelt is not None:
+                keep = spelt in {_straight(a).casefold() for a in others}
+            else:
+                keep = any(re.search(rf"(?<!\w){re.escape(_straight(a))}(?!\w)", joined)
+                           for a in others)
+            if not keep:
+                actor.aliases.discard(acronym)
+                actor.derived.discard(acronym)
+
+
+def _straight(text: str) -> str:
+    return text.replace("’", "'")
 
 
 @lru_cache(maxsize=1)
