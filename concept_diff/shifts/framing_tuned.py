@@ -8,8 +8,8 @@ states are computed once per text); the top ``layers`` layers get low-rank (LoRA
 their attention projections and feed-forward weights, written here in plain torch, and a
 5-way head reads the mean of the final states beside their mean over the mask's tokens (where
 the actor stood). What is learnt is small (a few hundred thousand numbers) and is stored as a
-plain npz (``save`` / ``load``), never pickle; merged into a copy of the weights
-(``merged``), the adapter is an ordinary BERT layer.
+plain npz (``save`` / ``load``), never pickle; added to a copy of the weights (W + B A for
+each target), the adapted layers are ordinary BERT layers.
 
 torch is imported inside the functions, so importing this module costs nothing.
 """
