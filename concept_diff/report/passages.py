@@ -4,8 +4,14 @@ Each entry opens with the anchors of all its passages (so every passage of both 
 exactly one anchor in the report), then a header line saying what happened, then the text:
 a redline for aligned pairs (in HTML, a rewritten pair's two texts side by side instead), the
 full text for added and removed passages, which also name their nearest same-topic passage on
-the other side (``related``) where the JSON has one. Removed passages
-sit just after the entry holding the old passage that preceded them.
+the other side (``related``) where the JSON has one.
+
+Removed passages stand where they stood in the old version, as in a redline (Word's Compare,
+Draftable): just after the entry holding the old passage that preceded them. A heading names
+the section every passage below it belongs to, so a run of removed passages whose old section
+is not the heading in force gets its own heading, ``Removed from 2006 · <old section>``, and
+the new version's section resumes under ``<section> (continued)``: a reader scanning the
+headings never files a removed passage under a new section that is not its own.
 """
 
 from __future__ import annotations
@@ -59,21 +65,24 @@ def _latest_placed(placed: dict[int, int], count: int) -> list[int]:
 
 
 def render(refs: Refs, *, html: bool = False) -> list[str]:
-    lines = ["## Passage by passage", ""]
-    current: object = object()
+    old, new = (md_text(refs.version(side)) for side in ("old", "new"))
+    intro = (f"In the order of {new}. A removed passage stands where it stood in {old}, after "
+             f"the passage it followed there, under a heading naming its {old} section.")
+    lines = ["## Passage by passage", "", intro, ""]
+    current: tuple[str, str | None] | None = None  # (side, section) of the heading in force
+    last_new: object = object()  # the new section headed last
     for entry in ordered(refs):
-        section = _section(refs, entry)
-        if entry.get("new") and section != current:
-            current = section
-            lines += [f"### {md_text(section) if section else '(no section)'}", ""]
+        side = "new" if entry.get("new") else "old"
+        section = refs.section(side, entry[side][0])
+        name = md_text(section) if section else "(no section)"
+        if side == "new" and current != ("new", section):
+            lines += [f"### {name}{' (continued)' if section == last_new else ''}", ""]
+            current, last_new = ("new", section), section
+        elif side == "old" and (current is None or current[1] != section):
+            lines += [f"### Removed from {old} · {name}", ""]  # not the heading in force
+            current = ("old", section)
         lines += [_header(refs, entry), "", _body(refs, entry, html), ""]
     return lines
-
-
-def _section(refs: Refs, entry: Mapping[str, Any]) -> str | None:
-    if entry.get("new"):
-        return refs.section("new", entry["new"][0])
-    return refs.section("old", entry["old"][0])
 
 
 def _header(refs: Refs, entry: Mapping[str, Any]) -> str:
