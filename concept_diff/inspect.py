@@ -150,5 +150,19 @@ def _cleanup_lines(document: Document) -> list[str]:
 
 def _passage_line(passage) -> str:
     label = f"[{passage.label}]" if passage.label else ""
-    section = f"§ {passage.section[:40]}" if passage.section else ""
+    section = f"§ {_section_cell(passage.section)}" if passage.section else ""
     return f"    {passage.id:>5} {label:>6} {section:<43} {first_words(passage.text)}"
+
+
+def _section_cell(section: str, width: int = 40) -> str:
+    """A section label in ``width`` characters; a heading path keeps its last heading
+    ("II. Champion Aspir… › C. The Way Ahead")."""
+    from .loaders.outline import LABEL_SEPARATOR
+
+    if len(section) <= width:
+        return section
+    head, separator, tail = section.rpartition(LABEL_SEPARATOR)
+    if not separator:
+        return section[:width]
+    tail = tail[: width // 2]
+    return f"{head[: width - len(tail) - len(separator) - 1]}…{separator}{tail}"
