@@ -15,7 +15,10 @@ threshold fixed at the shipped 0.80 as bench_pairs.py --threshold 0.8):
    and BAR chosen on the two training pairs (their probabilities from a model fitted on the
    other training pair, as bench_pairs chooses a threshold) and applied to the held-out one:
    the aligner's and P-alone's pooled precision/recall without and with it;
-3. the shipped decision's links (all three pairs in its fit, so in-sample) on six NSS
+3. the same-content logistic refitted with other forms of the length evidence (held-out AUC,
+   precision/recall of P(same) ≥ 0.80 alone): as fitted, log length ratio, no length ratio,
+   a few-words indicator or its product with 1 − lexical, ``short`` capped at 30 words;
+4. the shipped decision's links (all three pairs in its fit, so in-sample) on six NSS
    comparisons whose shorter side has fewer than 25 words, with P(same): what such a rule
    would remove there (a reading list, not a measurement).
 """
@@ -33,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_pairs as B
 
 from concept_diff.align.decision import Logistic, decision_for
-from concept_diff.align.labelled import precision_recall, read_labels
+from concept_diff.align.labelled import fit_logistic, precision_recall, read_labels
 
 THRESHOLD = 0.8  # the shipped cut (pair_decision.json)
 SHORT = (15, 20, 25)
@@ -136,6 +139,47 @@ def held_out(pairs: list[B.Pair]) -> None:
               f"{b[0]:.3f} recall {b[1]:.3f} ({b[2]} of {sum(alone)})")
 
 
+FORMS = ("as fitted", "log length_ratio", "no length_ratio", "+ few words (< 20)",
+         "+ few words × (1 − lexical)", "short capped at 30 words")
+
+
+def _form(x: np.ndarray, name: str) -> np.ndarray:
+    at = {n: B.SAME_FEATURES.index(n) for n in ("length_ratio", "short", "lexical")}
+    few = (np.expm1(x[:, at["short"]]) < 20).astype(float)
+    if name == "log length_ratio":
+        return np.column_stack([np.delete(x, at["length_ratio"], axis=1),
+                                np.log(np.maximum(x[:, at["length_ratio"]], 1e-3))])
+    if name == "no length_ratio":
+        return np.delete(x, at["length_ratio"], axis=1)
+    if name == "+ few words (< 20)":
+        return np.column_stack([x, few])
+    if name == "+ few words × (1 − lexical)":
+        return np.column_stack([x, few * (1 - x[:, at["lexical"]])])
+    if name == "short capped at 30 words":
+        return np.column_stack([np.delete(x, at["short"], axis=1),
+                                np.minimum(x[:, at["short"]], np.log1p(30))])
+    return x
+
+
+def forms(pairs: list[B.Pair]) -> None:
+    x = [p.features(B.SAME_FEATURES) for p in pairs]
+    y = [np.array([it.label == "same" for it in p.items]) for p in pairs]
+    print("same-content model with other forms of the length evidence, held out by pair:")
+    for name in FORMS:
+        probs = []
+        for k in range(len(pairs)):
+            train = [j for j in range(len(pairs)) if j != k]
+            xt = np.vstack([_form(x[j], name) for j in train])
+            names = tuple(f"f{i}" for i in range(xt.shape[1]))
+            model = fit_logistic(xt, np.concatenate([y[j] for j in train]).astype(float), names)
+            probs.append(model.probability(_form(x[k], name)))
+        p, t = np.concatenate(probs), np.concatenate(y)
+        got = precision_recall(list(p >= THRESHOLD), list(t))
+        print(f"  {name:<28} AUC " + " ".join(f"{B.auc(q, u):.3f}" for q, u in zip(probs, y))
+              + f" pooled {B.auc(p, t):.3f}; P(same) ≥ {THRESHOLD} precision {got[0]:.3f} "
+              f"recall {got[1]:.3f} ({got[2]} of {int((p >= THRESHOLD).sum())})")
+
+
 def shipped_links(docs, vecs, sentence_vecs) -> None:
     from concept_diff.align.scoring import tokens
 
@@ -166,6 +210,7 @@ def main() -> None:
         sys.exit("set CONCEPT_DIFF_CORPORA to the folder holding us-national-security-strategy/")
     pairs = B.load_pairs(Path(corpora), read_labels(B.DATA_DIR / "pairs" / "labels.tsv"))
     held_out(pairs)
+    forms(pairs)
     docs = {y: d for p in pairs for y, d in zip(p.years, (p.old, p.new))}
     vecs = {y: v for p in pairs for y, v in zip(p.years, p.vecs)}
     sentence_vecs = {y: v for p in pairs for y, v in zip(p.years, p.sentence_vecs)}
