@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,27 +116,51 @@ def compare(
     such as loading what the reports will need.
     """
     step = progress or (lambda _name, _done=None, _total=None: None)
-    from .embed import get_embedder, warm_up_in_background
+    from .embed import get_embedder
 
     if embedder is None:
         embedder = get_embedder(model, backend=backend, device=device, cache_dir=cache_dir)
+    # Before any thread or runtime pool exists: the analysis's worker (first runs only)
+    worker = _analysis_worker(embedder) if analyse else None
+    try:
+        return _compare(old, new, embedder, cache_dir, params, analyse, actors, framing,
+                        framing_labels, step, meanwhile, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _compare(old: Document | str | Path, new: Document | str | Path, embedder: Any,
+             cache_dir: str | Path | None, params: AlignParams | None, analyse: bool,
+             actors: Any, framing: Any, framing_labels: Any, step: Progress,
+             meanwhile: Callable[[], None] | None, worker: Any) -> Comparison:
+    from .embed import warm_up_in_background
+
     model_ready = warm_up_in_background(embedder)  # the model loads while the documents do
     step("loading")
     old_doc, new_doc = _document(old, cache_dir), _document(new, cache_dir)
+
+    def in_process() -> dict:
+        return _shifts(old_doc, new_doc, None, embedder, actors, framing, framing_labels)
+
+    analysis = _start_analysis(worker, in_process, old_doc, new_doc, embedder, actors, framing,
+                               framing_labels)
     model_ready()
     params = params or AlignParams()
     old_texts, new_texts = [p.text for p in old_doc.passages], [p.text for p in new_doc.passages]
     old_sent, new_sent = sentence_texts(old_doc), sentence_texts(new_doc)
     # One encode call for everything: the cache and the batches see all texts at once.
     texts = old_texts + new_texts + old_sent + new_sent
-    if analyse:
+    if analyse and analysis is None:
         _parser_ahead(embedder, texts)
-    vecs = _encode(embedder, texts, step)
+    vecs = _encode(embedder, texts, step, analysis.poll if analysis else None)
     cuts = _cuts([len(old_texts), len(new_texts), len(old_sent), len(new_sent)])
     old_v, new_v, old_s, new_s = (vecs[a:b] for a, b in cuts)
-    # The analysis reads no alignment, so it runs meanwhile in a forked child (beside.py)
-    shifts_of = beside(lambda: _shifts(old_doc, new_doc, None, embedder, actors, framing,
-                                       framing_labels)) if analyse else None
+    # The analysis reads no alignment, so it runs meanwhile in a forked child (beside.py):
+    # forked now on a warm run, or the worker forked at the start of a first run
+    shifts_of = (analysis.result if analysis else beside(in_process)) if analyse else None
+    if analysis is not None:
+        analysis.serve()
     step("aligning")
     alignment = align(old_doc, new_doc, old_v, new_v, params,
                       old_sentence_vecs=old_s, new_sentence_vecs=new_s,
@@ -155,6 +181,100 @@ EMBED_CHUNK = 512  # texts per encode call: fixed, so results never depend on th
 PARSER_AHEAD = 256  # texts left to embed: enough time to load the parser (~2 s) meanwhile
 
 
+def _analysis_worker(embedder: Any) -> Any:
+    """On a first run of a neural model, a worker forked now, before the runtime's pools
+    exist (they do not survive a fork), to run the analysis beside the encoder: it loads
+    spaCy and parses there while this process embeds. None where it cannot fork."""
+    backend = getattr(embedder, "backend", None)
+    if not getattr(embedder, "empty", False) or not hasattr(backend, "warm_up"):
+        return None
+    from .beside import Worker
+
+    return Worker.start()
+
+
+class _Analysis:
+    """The analysis running in the worker; its texts are embedded here when it asks (this
+    process's model and cache): between the chunks of passages and sentences, then by a
+    thread (``serve``) while this process aligns, so the encoder never waits for the align."""
+
+    def __init__(self, pending: Any, embedder: Any, in_process: Callable[[], dict]) -> None:
+        self.pending, self.embedder, self.in_process = pending, embedder, in_process
+        self.thread: threading.Thread | None = None
+        self.outcome: tuple = ()
+
+    def poll(self) -> None:
+        from .beside import WorkerGone
+
+        try:
+            self.pending.poll(self.embedder.encode)
+        except WorkerGone:
+            pass  # result() runs the analysis here
+
+    def serve(self) -> None:
+        """Answer the worker from a thread until its result comes (onnxruntime and torch
+        release the GIL while they embed, so this process aligns meanwhile)."""
+        def run() -> None:
+            try:
+                self.outcome = (True, self.pending.result(self.embedder.encode))
+            except BaseException as error:  # noqa: BLE001 - raised again by result()
+                self.outcome = (False, error)
+
+        self.thread = threading.Thread(target=run, name="concept-diff-analysis", daemon=True)
+        self.thread.start()
+
+    def result(self) -> dict:
+        from .beside import WorkerGone
+
+        if self.thread is None:
+            self.serve()
+        self.thread.join()
+        ok, value = self.outcome
+        if ok:
+            return value
+        if isinstance(value, WorkerGone):  # it failed there: run here, where errors surface
+            return self.in_process()
+        raise value
+
+
+def _start_analysis(worker: Any, in_process: Callable[[], dict], old: Document, new: Document,
+                    embedder: Any, actors: Any, framing: Any, framing_labels: Any
+                    ) -> _Analysis | None:
+    """The analysis started in ``worker``; None without one (``in_process`` runs it here)."""
+    if worker is None:
+        return None
+    from .beside import WorkerGone
+
+    info = {key: getattr(embedder, key) for key in ("name", "source", "identity", "dim", "folder")
+            if getattr(embedder, key, None) is not None}
+    try:
+        pending = worker.submit(_shifts_in_worker, old, new, info, actors, framing,
+                                framing_labels)
+    except WorkerGone:
+        return None
+    return _Analysis(pending, embedder, in_process)
+
+
+class _ParentEmbedder:
+    """The analysis's embedder in the worker: the parent embeds (its model, its cache)."""
+
+    def __init__(self, info: dict) -> None:
+        self.__dict__.update(info)  # name, source, identity, dim, folder
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        from .beside import ask_parent
+
+        return ask_parent(list(texts))
+
+
+def _shifts_in_worker(old: Document, new: Document, info: dict, actors: Any, framing: Any,
+                      framing_labels: Any) -> dict:
+    # The worker runs no model: spaCy's thinc then skips importing torch (~1 s of CPU), and
+    # parses the same (it runs the English pipeline on numpy either way).
+    sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+    return _shifts(old, new, None, _ParentEmbedder(info), actors, framing, framing_labels)
+
+
 def _parser_ahead(embedder: Any, texts: list[str]) -> None:
     """On a cold run (many texts to embed), load the parser the analysis will need while the
     texts embed, in a thread."""
@@ -168,14 +288,18 @@ def _parser_ahead(embedder: Any, texts: list[str]) -> None:
     load_in_background()
 
 
-def _encode(embedder: Any, texts: list[str], step: Progress) -> np.ndarray:
-    """Embed in fixed chunks so a long cold run can show a progress bar."""
+def _encode(embedder: Any, texts: list[str], step: Progress,
+            between: Callable[[], None] | None = None) -> np.ndarray:
+    """Embed in fixed chunks so a long cold run can show a progress bar; ``between`` runs
+    after each chunk (the analysis's worker is served its texts there)."""
     name = f"embedding {len(texts):,} passages and sentences"
     step(name, 0, len(texts))
     parts = []
     for start in range(0, len(texts), EMBED_CHUNK):
         parts.append(embedder.encode(texts[start:start + EMBED_CHUNK]))
         step(name, min(start + EMBED_CHUNK, len(texts)), len(texts))
+        if between is not None:
+            between()
     return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from concept_diff.beside import beside, can_fork
+from concept_diff.beside import Worker, WorkerGone, ask_parent, beside, can_fork
 
 
 @pytest.fixture
@@ -74,6 +74,95 @@ def test_a_result_never_asked_for_leaves_no_child() -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def _twice_asked(values: list[int]) -> list:
+    """In the worker: its pid, and what the parent answers when asked for each value."""
+    return [os.getpid(), *(ask_parent(v) for v in values)]
+
+
+def _dies() -> None:
+    os._exit(3)
+
+
+@needs_fork
+def test_a_worker_runs_calls_there_and_the_parent_answers_what_they_ask() -> None:
+    worker = Worker.start()
+    try:
+        pid, *answers = worker.call(_twice_asked, [1, 2, 3], serve=lambda v: v * 2)
+        assert pid == worker.pid != os.getpid() and answers == [2, 4, 6]
+        pending = worker.submit(_twice_asked, [5])
+        pending.poll(serve=lambda v: -v)  # answers what was asked so far, waits for nothing
+        assert pending.result(serve=lambda v: -v)[1:] == [-5]
+        with pytest.raises(WorkerGone):  # it raised there: the caller runs it here
+            worker.call(int, "not a number")
+        assert worker.call(sorted, [3, 1, 2]) == [1, 2, 3]  # the worker goes on
+        with pytest.raises(WorkerGone):
+            worker.call(_dies)
+        assert not worker.usable
+    finally:
+        worker.close()
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(pid, os.WNOHANG)
+
+
+@needs_fork
+def test_an_error_serving_the_worker_is_raised_here_and_ends_it() -> None:
+    worker = Worker.start()
+
+    def serve(value: int) -> int:
+        raise KeyError(value)
+
+    with pytest.raises(KeyError):
+        worker.call(_twice_asked, [1], serve=serve)
+    assert not worker.usable
+
+
+@needs_fork
+def test_a_first_run_analyses_in_the_worker_with_the_same_result(monkeypatch, tmp_path) -> None:
+    """A cold compare forks the analysis before the model loads; the analysis's texts are
+    embedded here, by this process's model; the result is the in-process one."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    if find_spec("spacy") is None:  # not imported here: thinc would load torch (no fork then)
+        pytest.skip("spaCy is not installed")
+
+    from concept_diff import comparison
+    from concept_diff.embed import CachedEmbedder
+    from concept_diff.embed.lexical import LexicalEmbedder
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    old, new = (examples / f"{y}-meridian-strategic-concept.md" for y in (2030, 2040))
+    asked_by: set[int] = set()
+    in_process: list[int] = []
+    shifts = comparison._shifts
+
+    class Loading(LexicalEmbedder):
+        """A backend that loads, as a neural model does (a first run warms it up)."""
+
+        def warm_up(self) -> None:
+            pass
+
+        def encode(self, texts):
+            asked_by.add(os.getpid())
+            return super().encode(texts)
+
+    def counted(*args, **kwargs):
+        in_process.append(os.getpid())
+        return shifts(*args, **kwargs)
+
+    monkeypatch.setattr(comparison, "_shifts", counted)
+    results = []
+    for run, no_fork in enumerate(("", "1")):
+        monkeypatch.setenv("CONCEPT_DIFF_NO_FORK", no_fork)
+        embedder = CachedEmbedder(Loading(), tmp_path / f"cache{run}")
+        results.append(comparison.compare(old, new, embedder=embedder).to_dict())
+        # the worker ran the analysis (none here), then the in-process run did
+        assert in_process == ([] if run == 0 else [os.getpid()])
+    assert asked_by == {os.getpid()}  # every text was embedded by this process
+    assert results[0]["headlines"] and results[0]["actors"]
+    assert results[0] == results[1]
+
+
 def test_the_fork_tests_run_in_a_fresh_interpreter_when_this_one_cannot_fork() -> None:
     """In a whole-suite run an earlier test has loaded torch or onnxruntime, so the tests above
     skip here: run them again in a fresh interpreter, where nothing has been loaded yet."""
@@ -87,4 +176,4 @@ def test_the_fork_tests_run_in_a_fresh_interpreter_when_this_one_cannot_fork() -
         env={**os.environ, "CONCEPT_DIFF_BESIDE_INNER": "1", "CONCEPT_DIFF_NO_FORK": ""},
         capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "5 passed, 1 skipped" in run.stdout, run.stdout  # every fork test ran
+    assert "8 passed, 1 skipped" in run.stdout, run.stdout  # every fork test ran

@@ -116,9 +116,14 @@ class CachedEmbedder(ShardMemory):
             raise AttributeError(attr)
         return getattr(self.backend, attr)
 
+    @property
+    def empty(self) -> bool:
+        """Nothing is cached for this embedder yet: a first run, which embeds every text."""
+        return not (self.folder.is_dir() and any(self.folder.glob("*.npz")))
+
     def warm_up(self) -> None:
         """Load the backend ahead of need, but only while this cache is empty (a first run)."""
-        if self.folder.is_dir() and any(self.folder.glob("*.npz")):
+        if not self.empty:
             return
         warm_up = getattr(self.backend, "warm_up", None)
         if warm_up is not None:
