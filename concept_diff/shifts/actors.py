@@ -314,7 +314,8 @@ def _variants(alias: str) -> set[str]:
     return (out | {_MARK.sub("", v) for v in out | {alias}}) - {alias}
 
 
-def find_mentions(doc: Document, version: str, matcher: Matcher) -> list[Mention]:
+def find_mentions(doc: Document, version: str, matcher: Matcher, parse_cache=None
+                  ) -> list[Mention]:
     """Every sentence naming each actor; ambiguous aliases need an unambiguous one nearby.
     A quotation's attribution ("President Bush Berlin, Germany May 23, 2002") names none: the
     loader marks it and ``iter_sentences`` leaves it out."""
@@ -323,7 +324,8 @@ def find_mentions(doc: Document, version: str, matcher: Matcher) -> list[Mention
         for hit in matcher.find(sentence.text):
             per_passage[sentence.passage].append((sentence, hit))
     mentions: list[Mention] = []
-    alone = settled([h for hits in per_passage.values() for h in hits], matcher.capitals)
+    alone = settled([h for hits in per_passage.values() for h in hits], matcher.capitals,
+                    parse_cache)  # parses cached there (parse.py), as framing's
     for passage_id in (p.id for p in doc.passages):
         hits = per_passage.get(passage_id, [])
         confirmed = {hit[0] for _, hit in hits if not hit[1]}

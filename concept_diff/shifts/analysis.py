@@ -104,7 +104,9 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
     matcher = Matcher(actor_list)
     names = Names(matcher)  # "states" is no term inside "United States" (compound.py)
     terms = term_table(old, new, names=names)
-    mentions = find_mentions(old, "old", matcher) + find_mentions(new, "new", matcher)
+    parse_cache = parse_cache_for(embedder)  # beside the vectors, as framing's parses
+    mentions = (find_mentions(old, "old", matcher, parse_cache)
+                + find_mentions(new, "new", matcher, parse_cache))
     self_actor = _self_actor(mentions)
     # The author's framing of itself is not a finding, and it is ~40% of all mentions.
     mentions = [m for m in mentions if m.actor != self_actor] + [
@@ -124,7 +126,7 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
     for record in records:
         record["self"] = record["actor"] == self_actor
     pair = hl.pair_of(old, new, names)
-    pair.parse_cache = parse_cache_for(embedder)  # beside the vectors, as framing's parses
+    pair.parse_cache = parse_cache
     headlines, themes = _headlines(records, terms, old, new, spec, embedder, pair)
     terms = fold_terms(terms, pair)  # the tables count each term as its headline does
     return Shifts(terms=terms, actors=records, headlines=headlines, framing=spec, _mentions=frame,
