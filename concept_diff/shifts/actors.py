@@ -15,7 +15,8 @@ Matching is case-sensitive (so "turkey" and "chad" never count), longest alias f
 "Latin American" from counting as "American". An ambiguous alias ("Georgia", "Washington")
 counts in a passage that also names the actor unambiguously, or where ambiguous.py settles it
 (in a list of countries; read as a place by the parser). Acronyms of a country's names
-("DPRK") are derived (gazetteer.with_acronyms) and settled by the texts.
+("DPRK") are derived (gazetteer.with_acronyms) and settled by the texts: undefined, they
+are ambiguous aliases.
 """
 
 from __future__ import annotations

@@ -214,9 +214,11 @@ def with_acronyms(actors: list[Actor]) -> list[Actor]:
 
 
 def settle_acronyms(actors: list[Actor], docs: Iterable[Document]) -> None:
-    """A derived acronym (with_acronyms) stays an actor's name only where the texts also name
-    that actor another way (a text that writes "KSA" names Saudi Arabia somewhere), and never
-    where a text defines it as something else ("Irish Republican Army (IRA)")."""
+    """A derived acronym (with_acronyms) stays an actor's name where a text defines it as that
+    actor ("Democratic People's Republic of Korea (DPRK)"); undefined, it is an ambiguous
+    alias (it counts only in a passage that names the actor another way: initials such as
+    "SAR", "ISS" or "IRA" mean other things too), and it is nobody's where the texts never
+    name the actor another way or define it as something else ("Irish Republican Army (IRA)")."""
     from .text import iter_sentences, raw_tokens
     from .variants import acronym_definitions
 
@@ -234,9 +236,12 @@ def settle_acronyms(actors: list[Actor], docs: Iterable[Document]) -> None:
             else:
                 keep = any(re.search(rf"(?<!\w){re.escape(_straight(a))}(?!\w)", joined)
                            for a in others)
-            if not keep:
+            if not keep or spelt is None:
                 actor.aliases.discard(acronym)
+            if not keep:
                 actor.derived.discard(acronym)
+            elif spelt is None:
+                actor.ambiguous.add(acronym)
 
 
 def _straight(text: str) -> str:
