@@ -169,8 +169,9 @@ def _actors(refs: Refs, chart: str | None) -> list[str]:
                "name or a US state (“Georgia”, “Jordan”) counts in a passage that also names the "
                "country unambiguously, in a list beside another country (“Georgia, Moldova, and "
                "Ukraine”), or where the parser reads it as a place and no other place has that "
-               "name; a capital city (“Paris”) only in a passage that names its country. Such a "
-               "country may be undercounted."), ""]
+               "name; a capital city (“Paris”) only in a passage that names its country; a "
+               "country's initials (“DPRK”) where the text spells them out as its name, else "
+               "only in a passage that also names it. Such a country may be undercounted."), ""]
     if floor > 1:
         lines += [(f"A main framing is named only for a version with at least {floor} "
                    "sentences naming the actor, and only when it holds more than half of them "
