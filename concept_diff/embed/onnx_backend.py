@@ -132,9 +132,13 @@ class OnnxEmbedder:
             )
         cuda = self._device.startswith("cuda")
         try:
+            # No CPU memory arena: onnxruntime's arena keeps (and rounds up to a power of two)
+            # the activations of the longest batch it has seen, for the rest of the process;
+            # without it a batch's memory is freed after it, so a series' peak stays flat.
             return TextEmbedding(registered, specific_model_path=str(path.parent),
                                  local_files_only=True, threads=self._threads, cuda=cuda,
-                                 device_ids=_device_ids(self._device) if cuda else None)
+                                 device_ids=_device_ids(self._device) if cuda else None,
+                                 enable_cpu_mem_arena=False)
         except Exception as exc:  # onnxruntime raises its own types for a bad graph or provider
             first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ConceptDiffError(f"cannot start onnxruntime on {path}: {first_line}") from exc

@@ -253,6 +253,7 @@ def _execute(plan, output, series_name, settings, result, model, device, cache_d
     if plan.pairs:
         embedder = _embedder(model, device, cache_dir)
         _embed_stream([by_key[k] for k in _keys_of(plan.pairs)], embedder, say, cache_dir)
+        _return_freed_memory()
         window = _DocumentWindow(cache_dir)
         for old_key, new_key in plan.pairs:
             say(f"comparing {old_key} → {new_key}")
@@ -355,6 +356,40 @@ def _release(embedder) -> None:
         release = getattr(cache, "release", None)
         if release is not None:
             release()
+    _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory freed so far back to the system (glibc's malloc_trim; nothing elsewhere).
+
+    glibc keeps freed memory in its heaps for reuse, and each thread that allocated (the
+    model's, the parser's loader) has its own; what the embedding stream's batches and each
+    pair freed otherwise stays in the process, and the pairs' allocations land on top of it.
+    """
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        _MALLOC_TRIM = _find_malloc_trim()
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM: Any = None  # None: not looked up yet; False: this C library has none
+
+
+def _find_malloc_trim() -> Any:
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl and other C libraries without it
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
 
 
 def _embedder(model, device, cache_dir):
