@@ -11,7 +11,7 @@ import pytest
 from shift_support import load_version
 
 from concept_diff.shifts.actors import Matcher, detect_actors, find_mentions
-from concept_diff.shifts.changes import Pair
+from concept_diff.shifts.changes import Pair, fold_terms
 from concept_diff.shifts.compound import Names, compound
 from concept_diff.shifts.terms import term_table
 from concept_diff.shifts.text import iter_sentences, words_in
@@ -107,3 +107,23 @@ def test_a_common_word_that_is_also_a_name_keeps_its_row(nss):
         inside = _count(doc, r"Intelligence Community|Community of Democracies")
         assert every > 2 * inside > 0
         assert community[column] == every - inside
+
+
+def test_an_acronym_defined_in_place_counts_once_and_not_inside_a_defined_name(nss):
+    """NSS 2006's "free trade agreements (FTAs)" writes the term once, not twice, and "Free
+    Trade Agreement" inside "Central America Free Trade Agreement — Dominican Republic
+    (CAFTA-DR)", a name the text defines, is the agreement's name, not the term (an audit
+    found the FTA row at 16, counting both)."""
+    from concept_diff.shifts.compound import titled_long_forms
+    from concept_diff.shifts.headlines import pair_of
+
+    old, new = nss["2006"], nss["2010"]
+    names = Names(Matcher(detect_actors([old, new])), titled_long_forms([old, new]))
+    folded = fold_terms(term_table(old, new, names=names), pair_of(old, new, names))
+    row = _row(folded, "fta")
+    defined = _count(old, r"free trade agreements? \(FTAs?\)")
+    assert defined == 1
+    expected = (_count(old, r"\bFTAs?\b") + _count(old, r"\bfree trade agreements?\b")
+                + _count(old, r"(?<!Central America )Free Trade Agreements?\b") - defined)
+    assert _count(old, r"Central America Free Trade Agreement") == 1
+    assert row.old_count == expected

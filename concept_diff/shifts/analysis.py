@@ -15,7 +15,7 @@ from ..model import Document
 from . import headlines as hl
 from .actors import Matcher, Mention, detect_actors, find_mentions, parse_actor_specs
 from .changes import fold_terms
-from .compound import Names
+from .compound import Names, titled_long_forms
 from .framing import (
     Framing,
     distribution,
@@ -102,7 +102,8 @@ def _analyse(old: Document, new: Document, embedder: Any, actors: Any, framing: 
     spec = load_framing(framing)
     actor_list = detect_actors([old, new], parse_actor_specs(actors))
     matcher = Matcher(actor_list)
-    names = Names(matcher)  # "states" is no term inside "United States" (compound.py)
+    # "states" is no term inside "United States", nor "free trade agreement" inside NAFTA's name
+    names = Names(matcher, titled_long_forms([old, new]))
     terms = term_table(old, new, names=names)
     parse_cache = parse_cache_for(embedder)  # beside the vectors, as framing's parses
     mentions = (find_mentions(old, "old", matcher, parse_cache)

@@ -373,6 +373,9 @@ def _term_counts(row, pair: Pair, family: bool = True, acronyms: bool = True):
         for v in (0, 1):
             if counts[v] == 0 and family[v] > 0:
                 return None, label, story  # another form of the word remains: not new/gone
+            if counts[v] == 0 and pair.lower[v].vocabulary[row.lemma] > 0:
+                return None, label, story  # written inside a name ("Threat Reduction
+                # Initiative"): not counted as the word, and not gone either
     acronym = _acronym_of(row, pair) if acronyms else None
     if acronym:
         short, long = acronym
@@ -381,7 +384,8 @@ def _term_counts(row, pair: Pair, family: bool = True, acronyms: bool = True):
         else:
             extra = [_union(*(pair.cased[v].count(f) for f in _acronym_forms(short)))
                      for v in (0, 1)]
-        found = [_union(found[v], extra[v]) for v in (0, 1)]
+        found = [_once(_union(found[v], extra[v]), pair.lower[v].count(f"{long} {short}"))
+                 for v in (0, 1)]
         counts = [f.count for f in found]
         whole = pair.run(row.lemma) == pair.run(long) or _is_acronym(row, short)
         label = (short, long) if whole else (row.term, f"with {short}")
@@ -569,6 +573,12 @@ def _acronym_forms(short: str) -> list[str]:
     """The acronym with and without its plural s ("FTA", "FTAs"): case is kept for these."""
     bare = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
     return [bare, bare + "s"]
+
+
+def _once(found: Found, defined: Found) -> Found:
+    """``found`` less one for each definition "long form (ACRONYM)", which names the term once
+    though it writes both forms."""
+    return Found(found.count - defined.count, found.passages, found.sentences, found.where)
 
 
 def _union(a: Found, b: Found) -> Found:

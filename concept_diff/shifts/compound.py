@@ -23,10 +23,15 @@ from .text import iter_sentences, lemmas, surface_tokens
 
 
 class Names:
-    """Where each text names something, from an actor matcher (actors.Matcher)."""
+    """Where each text names something, from an actor matcher (actors.Matcher) and, in
+    ``titles``, names of things that are no actors: the capitalised long forms of the texts'
+    acronyms ("North American Free Trade Agreement (NAFTA)"), so "free trade agreement" is not
+    counted inside NAFTA's name."""
 
-    def __init__(self, matcher: Any):
+    def __init__(self, matcher: Any, titles: Sequence[str] = ()):
         self.matcher = matcher
+        self.titles = sorted({t for t in titles if len(surface_tokens(t)) > 1}, key=len,
+                             reverse=True)
         self._phrases: dict[str, tuple[str, ...]] = {}
         self._keys: dict[str, tuple[str, ...]] = {}  # text -> lemma keys of its actor names
 
@@ -53,6 +58,9 @@ class Names:
                 keys.append(" ".join(lemmas(written)))
             if len(surface_tokens(written)) > 1:
                 phrases.append(written)
+        if self.titles:  # each consumer joins a name's run of words where it occurs
+            words = set(surface_tokens(text))
+            phrases += [t for t in self.titles if words.issuperset(surface_tokens(t))]
         self._phrases[text] = tuple(phrases)
         self._keys[text] = tuple(keys)
 
@@ -76,3 +84,18 @@ def compound(words: Sequence[str], phrases: Sequence[Sequence[str]],
             out.append(words[i])
             i += 1
     return out
+
+
+def titled_long_forms(docs: Sequence[Document]) -> list[str]:
+    """The long forms of the texts' acronyms that are names: of two words or more, every word
+    capitalised but small connecting words ("Middle East Free Trade Area"; not "weapons of
+    mass destruction", a term in its own right)."""
+    from .text import raw_tokens
+    from .variants import CONNECTORS, acronym_definitions
+
+    titled = []
+    for long in acronym_definitions(docs).values():
+        words = raw_tokens(long)
+        if len(words) > 1 and all(w[:1].isupper() or w.lower() in CONNECTORS for w in words):
+            titled.append(long)
+    return sorted(set(titled))
