@@ -43,7 +43,9 @@ cold row also gives its ratio to the backend's encode alone and how many texts i
 like installing a package: it is prepared before the timings, in a folder of its own, and
 linked into each fresh cache. Wall times include interpreter start. Peak RSS is the child's
 own high-water mark (VmHWM), not the rusage maxrss, which starts at the parent's RSS. The
-shared 2-core machine is noisy: medians of the repeats are printed with all runs.
+shared 2-core machine is noisy: medians of the repeats are printed with all runs, and each row's
+CPU seconds (user + system of the process and the children it reaped), which other processes
+disturb less than wall time.
 """
 
 from __future__ import annotations
@@ -224,9 +226,10 @@ else:
 """
 
 
-def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (MiB, the child's own high-water mark) and stdout of one fresh
-    Python process (``argv[0]`` the interpreter)."""
+def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, str, float]:
+    """Wall seconds, peak RSS (MiB, the child's own high-water mark), stdout and CPU seconds
+    (user + system, with the children it reaped, e.g. a cold compare's analysis worker) of
+    one fresh Python process (``argv[0]`` the interpreter)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("r") as peak:
         wrapped = [argv[0], "-c", _PEAK_WRAPPER, peak.name, *argv[1:]]
@@ -240,7 +243,8 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
         if proc.returncode:
             raise SystemExit(f"{' '.join(argv)} failed:\n{err.read()[-2000:]}")
         kb = peak.read().strip()
-        return wall, (int(kb) if kb else usage.ru_maxrss) // 1024, out.read()
+        cpu = usage.ru_utime + usage.ru_stime
+        return wall, (int(kb) if kb else usage.ru_maxrss) // 1024, out.read(), cpu
 
 
 def prepare_export(backend: str, export_cache: Path) -> None:
@@ -310,20 +314,23 @@ def run(backends: list[str], repeats: int, threads: int, scratch: Path,
                 argv = exe + [__file__, "--floor-worker", backend,
                               str(scratch / f"texts-{backend}.json"),
                               str(export_cache), mode]
-                wall, rss, out = run_child(argv, env)
-                results.setdefault((backend, mode), []).append((wall, rss, json.loads(out)))
+                wall, rss, out, cpu = run_child(argv, env)
+                results.setdefault((backend, mode), []).append(
+                    (wall, rss, dict(json.loads(out), cpu=cpu)))
             for tree in trees:
                 cache = fresh_cache(export_cache, scratch)
                 # $CONCEPT_DIFF_CACHE too: no part of the run (documents, parses) reads a warm
                 # cache; PYTHONPATH: the source tree whose compare runs
-                wall, rss, _ = run_child(cli + ["--backend", backend, "--cache-dir", str(cache)],
+                wall, rss, _, cpu = run_child(cli + ["--backend", backend, "--cache-dir", str(cache)],
                                          dict(env, CONCEPT_DIFF_CACHE=str(cache), PYTHONPATH=tree))
                 embedded = sum(np.load(p)["hashes"].shape[0]
                                for p in (cache / "embeddings").rglob("*.npz"))
                 results.setdefault((backend, "cold", tree), []).append(
-                    (wall, rss, {"texts": embedded}))
+                    (wall, rss, {"texts": embedded, "cpu": cpu}))
                 shutil.rmtree(cache, ignore_errors=True)
     report(backends, results, counts, trees)
+    print("load average at the end (1, 5, 15 min): "
+          + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 def _median(values: list[float]) -> float:
@@ -347,17 +354,19 @@ def report(backends: list[str], results: dict, counts: dict[str, int],
             med = _median(walls)
             rss = _median([r[1] for r in rows])
             extra = ""
+            cpu = _median([r[2]["cpu"] for r in rows])
             if "texts" in rows[0][2]:  # the analysis embeds more than passages and sentences
                 ours_wall = _median([r[0] for r in ours])
-                extra = (f"  ({med / ours_wall:4.2f}× backend encode; {rows[0][2]['texts']:,} "
-                         f"texts embedded)")
+                ours_cpu = _median([r[2]["cpu"] for r in ours])
+                extra = (f"  ({med / ours_wall:4.2f}× backend encode, CPU {cpu / ours_cpu:4.2f}×; "
+                         f"{rows[0][2]['texts']:,} texts embedded)")
             elif rows[0][2]:
                 load = _median([r[2]["load"] for r in rows])
                 enc = _median([r[2]["encode"] for r in rows])
                 extra = f"  (import+load {load:5.1f} s, encode {enc:5.1f} s = {count / enc:5.1f}/s)"
             ratio = med / floor_wall
-            print(f"  {label:<30} {med:7.1f} s  {ratio:5.2f}× floor  peak {rss:5.0f} MiB{extra}"
-                  f"  {[round(w, 1) for w in walls]}")
+            print(f"  {label:<30} {med:7.1f} s  {ratio:5.2f}× floor  CPU {cpu:6.1f} s  "
+                  f"peak {rss:5.0f} MiB{extra}  {[round(w, 1) for w in walls]}")
         rate = count / _median([r[2]["encode"] for r in floor])
         if backend == "torch":
             torch_rate = rate
