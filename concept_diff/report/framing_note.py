@@ -22,7 +22,11 @@ def framing_method(framing: Mapping[str, Any]) -> list[str]:
         measured = ""
         if held:
             measured = (
-                f" Measured on {framing.get('items')} hand-labelled sentences from "
+                f" Measured on {_count(framing.get('items'))} hand-labelled actor mentions"
+                + (f" (of {_count(framing.get('labelled'))} labelled sentences; the rest name "
+                   "something the tool does not read as an actor)"
+                   if (framing.get("labelled") or 0) > (framing.get("items") or 0) else "")
+                + " from "
                 f"{_documents(framing)}, each document held out in "
                 f"turn (fitted on the others): accuracy {percent(held.get('accuracy'))}, macro-F1 "
                 f"{_num(held.get('macro_f1'))}, partner↔threat swaps "
@@ -89,3 +93,7 @@ def _variant(framing: Mapping[str, Any]) -> str:
 
 def _num(value: Any) -> str:
     return "—" if value is None else f"{float(value):.2f}"
+
+
+def _count(n) -> str:
+    return f"{n:,}" if isinstance(n, int) else str(n)

@@ -85,6 +85,7 @@ def method_info(variant: str = "full") -> dict[str, Any]:
         "variant": variant,
         "rule": {"min_sentences": MIN_SENTENCES, "level": LEVEL, "min_z": MIN_Z},
         "items": evaluation.get("items"),
+        "labelled": evaluation.get("labelled"),
         "documents": evaluation.get("documents"),
         "corpus": evaluation.get("corpus"),
         "kappa": evaluation.get("kappa"),
