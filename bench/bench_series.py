@@ -11,23 +11,37 @@ with some paragraphs edited, one dropped and one inserted, all chosen by k (dete
 Each size runs in a fresh process (``python -m concept_diff timeline DIR -o OUT``) with an empty
 cache folder (only the ONNX export, made once per machine, is linked in), OMP/ORT limited to
 ``--threads``; $CONCEPT_DIFF_CACHE points at the same empty folder, so nothing (documents,
-parses) comes from or goes to another cache. Printed: wall time, the child's own peak RSS
-(VmHWM), texts embedded, and time per document. Memory should stay flat in N: vectors stream to
-the cache on disk, pairs read back only theirs, parses are read by shard, only the pair
-being compared is held, and the series index counts the versions' texts one pair file at a
-time (report.series.SeriesTally) and draws its framing chart for the last
+parses) comes from or goes to another cache. Printed: wall time, CPU time (the child's and its
+children's, user + system: what the run costs on a shared machine), the child's own peak RSS
+(VmHWM), texts embedded, and time per document.
+
+Memory should stay flat in N, and the last line says how flat: the growth of the peak RSS from
+the smallest to the largest size divided by the documents added, in MiB per extra document
+(and between each pair of neighbouring sizes). "Flat" means that figure is within the
+run-to-run noise of one peak (about 20 MiB here) spread over the documents added: under
+FLAT_MIB_PER_DOCUMENT (0.25 MiB a document, 15 MiB from 10 to 70 documents); a series that
+kept something per document (a version's text, its vectors, its parses) would show 1 MiB or
+more. What keeps it flat: vectors stream to the cache on disk, pairs read back only theirs,
+parses are read by shard, only the pair being compared is held, memory freed by each pair is
+handed back to the system (update._return_freed_memory), onnxruntime runs without its CPU
+memory arena (which kept the activations of the longest batch seen, so the peak grew with the
+chance of meeting long passages), and the series index counts the versions' texts one pair
+file at a time (report.series.SeriesTally) and draws its framing chart for the last
 FRAMING_CHART_VERSIONS versions (a bar per actor and version made a 70-version chart
-800x11,390 px, ~50 MiB to render). ``--trees`` runs each size with each source tree in turn (e.g. this
-checkout and a ``git worktree`` of an older commit), so a change is measured beside its baseline
-in the same run. The shared 2-core machine is noisy; with --repeats > 1 medians are printed.
+800x11,390 px, ~50 MiB to render). ``--trees`` runs each size with each source tree in turn
+(e.g. this checkout and a ``git worktree`` of an older commit), so a change is measured beside
+its baseline in the same run. The shared 2-core machine is noisy; with --repeats > 1 medians
+are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import sys
@@ -46,6 +60,7 @@ YEARS = ("2002", "2006", "2010", "2015")  # never the editions before 2002 (held
 WINDOW = 45
 DRIFT = 3
 EDIT_WORDS = ("notably", "accordingly", "in particular", "above all", "moreover")
+FLAT_MIB_PER_DOCUMENT = 0.25  # see the docstring: what "flat in the number of documents" means
 
 
 def corpus_paragraphs() -> list[str]:
@@ -82,8 +97,9 @@ def write_series(folder: Path, count: int, paragraphs: list[str]) -> None:
 
 
 def run_size(series: Path, tree: str, args, env: dict[str, str], export_cache: Path,
-             scratch: Path) -> tuple[float, int, int, int]:
-    """One cold timeline of ``series`` with the code of ``tree``: wall, peak RSS, pairs, texts."""
+             scratch: Path) -> tuple[float, int, int, int, float]:
+    """One cold timeline of ``series`` with the code of ``tree``: wall, peak RSS, pairs, texts,
+    CPU seconds."""
     cache = fresh_cache(export_cache, scratch)
     out = scratch / "reports"
     argv = [sys.executable, "-m", "concept_diff", "timeline", str(series), "-o", str(out),
@@ -91,14 +107,39 @@ def run_size(series: Path, tree: str, args, env: dict[str, str], export_cache: P
             "--quiet"]
     child_env = dict(env, CONCEPT_DIFF_CACHE=str(cache), PYTHONPATH=tree)
     try:
+        before = _children_cpu()
         wall, rss, _ = run_child(argv, child_env)
+        cpu = _children_cpu() - before
         state = json.loads((out / ".concept-diff" / "state.json").read_text())
         embedded = sum(np.load(p)["hashes"].shape[0]
                        for p in (cache / "embeddings").rglob("*.npz"))
-        return wall, rss, len(state["pairs"]), embedded
+        return wall, rss, len(state["pairs"]), embedded, cpu
     finally:
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
+
+
+def _children_cpu() -> float:
+    """User + system seconds of every child this process has waited for (their own children
+    included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def flatness(peaks: dict[int, float]) -> str:
+    """The peak's growth per extra document, smallest to largest size and between neighbours."""
+    sizes = sorted(peaks)
+    if len(sizes) < 2:
+        return "flatness: needs two sizes or more"
+
+    def slope(a: int, b: int) -> float:
+        return (peaks[b] - peaks[a]) / (b - a)
+    overall = slope(sizes[0], sizes[-1])
+    steps = ", ".join(f"{a}->{b} {slope(a, b):+.2f}" for a, b in itertools.pairwise(sizes))
+    verdict = "flat" if overall <= FLAT_MIB_PER_DOCUMENT else "NOT flat"
+    return (f"  peak RSS {peaks[sizes[-1]] - peaks[sizes[0]]:+.0f} MiB from {sizes[0]} to "
+            f"{sizes[-1]} documents: {overall:+.2f} MiB per extra document ({steps}); "
+            f"{verdict} (flat: at most {FLAT_MIB_PER_DOCUMENT} MiB per document)")
 
 
 def main() -> None:
@@ -134,13 +175,16 @@ def main() -> None:
         for tree in trees:
             if len(trees) > 1:
                 print(tree)
+            peaks = {}
             for count in sizes:
                 runs = rows[(tree, count)]
                 wall = statistics.median(r[0] for r in runs)
-                rss = statistics.median(r[1] for r in runs)
+                cpu = statistics.median(r[4] for r in runs)
+                peaks[count] = rss = statistics.median(r[1] for r in runs)
                 print(f"  {count:3d} documents ({runs[0][2]} pairs, {runs[0][3]:,} texts embedded):"
-                      f" {wall:7.1f} s  ({wall / count:5.2f} s/document)  peak RSS {rss:5.0f} MiB"
-                      f"  {[round(r[0], 1) for r in runs]}")
+                      f" {wall:7.1f} s wall, {cpu:6.1f} s CPU ({cpu / count:5.2f} s/document)"
+                      f"  peak RSS {rss:5.0f} MiB  {[(round(r[0], 1), r[1]) for r in runs]}")
+            print(flatness(peaks))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
