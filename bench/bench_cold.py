@@ -226,7 +226,8 @@ else:
 """
 
 
-def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, str, float]:
+def run_child(argv: list[str], env: dict[str, str],
+              cwd: str | None = None) -> tuple[float, int, str, float]:
     """Wall seconds, peak RSS (MiB, the child's own high-water mark), stdout and CPU seconds
     (user + system, with the children it reaped, e.g. a cold compare's analysis worker) of
     one fresh Python process (``argv[0]`` the interpreter)."""
@@ -234,7 +235,7 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, str, fl
             tempfile.NamedTemporaryFile("r") as peak:
         wrapped = [argv[0], "-c", _PEAK_WRAPPER, peak.name, *argv[1:]]
         start = time.perf_counter()
-        proc = subprocess.Popen(wrapped, env=env, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(wrapped, env=env, stdout=out, stderr=err, text=True, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -320,9 +321,12 @@ def run(backends: list[str], repeats: int, threads: int, scratch: Path,
             for tree in trees:
                 cache = fresh_cache(export_cache, scratch)
                 # $CONCEPT_DIFF_CACHE too: no part of the run (documents, parses) reads a warm
-                # cache; PYTHONPATH: the source tree whose compare runs
-                wall, rss, _, cpu = run_child(cli + ["--backend", backend, "--cache-dir", str(cache)],
-                                         dict(env, CONCEPT_DIFF_CACHE=str(cache), PYTHONPATH=tree))
+                # cache; PYTHONPATH and the working folder: the source tree whose compare runs
+                # (`python -m` puts the working folder first on sys.path, before PYTHONPATH:
+                # run from this checkout, every tree ran this checkout's code)
+                wall, rss, _, cpu = run_child(
+                    cli + ["--backend", backend, "--cache-dir", str(cache)],
+                    dict(env, CONCEPT_DIFF_CACHE=str(cache), PYTHONPATH=tree), cwd=tree)
                 embedded = sum(np.load(p)["hashes"].shape[0]
                                for p in (cache / "embeddings").rglob("*.npz"))
                 results.setdefault((backend, "cold", tree), []).append(
