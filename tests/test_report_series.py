@@ -11,9 +11,12 @@ import pytest
 from report_fixtures import make_contract, nss_contract, parse
 
 from concept_diff.errors import InputError
+from concept_diff.report.markup import percent
 from concept_diff.report.series import (
+    SeriesTally,
     first_actor_appearances,
     first_term_appearances,
+    theme_series,
     trajectory_series,
     write_series,
 )
@@ -143,6 +146,45 @@ def test_nss_timeline_index_links_resolve_and_is_deterministic(nss_files, tmp_pa
     assert actors["Intelligence Community"][0] == 0
     again = write_series(contracts, tmp_path / "b", "md")
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
+
+
+def test_nss_index_theme_shares_are_the_pair_reports(nss_files, tmp_path) -> None:
+    """A theme's share in a version is the figure its pair report states for that version;
+    counted in the versions no such pair compares, by the pair reports' rule, which gives the
+    pair's own count in (nearly) every version a pair report does count."""
+    years = sorted(nss_files)
+    contracts = [nss_contract(nss_files[a], nss_files[b]) for a, b in pairwise(years)]
+    write_series(contracts, tmp_path, "md")
+    text = (tmp_path / "index.md").read_text(encoding="utf-8")
+    section = text[text.index("## Themes across versions"):].split("\n## ")[0]
+    rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith(("| Theme", "| ---"))]
+    assert rows
+    for row in rows:
+        name, members, cells = row[0], row[1], row[2:]
+        assert len(cells) == len(years)
+        reported: set[int] = set()
+        for i, contract in enumerate(contracts):
+            for theme in contract["themes"]:
+                if theme["theme"] != name or ", ".join(theme["members"]) != members:
+                    continue
+                assert cells[i] == percent(theme["old_share"], 1), (name, years[i])
+                assert cells[i + 1] == percent(theme["new_share"], 1), (name, years[i + 1])
+                reported |= {i, i + 1}
+        assert reported, row  # every row is a theme of some pair report
+        # the other versions' shares are the index's own counts, in italics
+        assert [i for i, c in enumerate(cells) if not c.startswith("*")] == sorted(reported)
+    tally = SeriesTally.of(contracts)
+    same = total = 0
+    for (name, members), reported in tally.themes.items():
+        for version, (passages, _) in reported.items():
+            counted = tally.theme_passages[(name, members)][version]
+            assert abs(counted - passages) <= 2, (name, years[version], counted, passages)
+            same += counted == passages
+            total += 1
+    assert total >= 20 and same >= 0.9 * total, (same, total)
+    shown = {(r["theme"], tuple(r["members"])) for r in theme_series(contracts, tally)}
+    assert len(shown) == len(rows)
 
 
 def test_existing_pair_reports_are_linked_not_rewritten(tmp_path: Path) -> None:

@@ -40,6 +40,11 @@ def test_theme_passages_are_the_passages_holding_a_member(shifts, nss_files):
     # OCR wrote some l and I as "|" ("|iberties" in 2010): either letter may be a pipe.
     plural = [p.replace("l", "[l|]").replace("i", "[i|]") for p in plural]
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(plural) + r")\b", re.IGNORECASE)
+    # What each term member counts is recorded, for a series to count it as the pair does:
+    # a family's forms ("terrorism" with "terrorists" where both changed).
+    assert set(freedom["forms"]) == set(freedom["members"])
+    terrorists = theme_of(shifts, "terrorists")
+    assert {"terrorist", "terrorism"} <= set(terrorists["forms"]["terrorists"])
     for version, doc in docs.items():
         holding = sum(1 for p in doc.passages if pattern.search(p.text))
         assert freedom[f"{version}_passages"] == holding

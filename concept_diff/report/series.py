@@ -3,8 +3,9 @@
 Input is the list of pair contracts for consecutive versions (v1→v2, v2→v3, ...), exactly what
 ``write_reports`` renders one by one. The index links every pair report and adds what only a
 series shows: the version in which each substantive term and actor first appears, the rate
-trajectories of the terms that moved most and the share of passages of each theme, both
-counted in every version's own text, and each actor's framing over time (table and chart).
+trajectories of the terms that moved most, counted in every version's own text, the share
+of passages of each theme (the pair report's figure in the versions it compares, elsewhere
+counted by the same rule), and each actor's framing over time (table and chart).
 
 Everything the index reads from the versions' texts is counted by a ``SeriesTally`` fed one
 version's passages at a time, in version order, after the subjects (headline terms, actors,
@@ -26,7 +27,7 @@ from .. import atomic
 from ..errors import InputError
 from . import charts as chart_module
 from .markdown import cell, table
-from .markup import md_text, name_key
+from .markup import md_text, name_key, percent
 
 MAX_TRAJECTORIES = 8
 MAX_THEMES = 8
@@ -77,10 +78,9 @@ def headline_terms(contracts: Sequence[Mapping[str, Any]]) -> dict[str, list[str
         for item in contract.get("headlines", []):
             if not str(item.get("kind", "")).startswith("term"):
                 continue
-            main, _, rest = str(item["subject"]).partition(" (")
-            forms = [main] + ([rest.rstrip(")")] if rest and not rest.startswith("with ") else [])
-            if substantive(main):
-                terms.setdefault(main, forms)
+            forms = _forms(str(item["subject"]))
+            if substantive(forms[0]):
+                terms.setdefault(forms[0], forms)
     return terms
 
 
@@ -117,16 +117,28 @@ class SeriesTally:
             f"(?i:{re.escape(n)})" if " " in n else re.escape(n)
             for n in sorted(names[key], key=lambda n: (-len(n), n))) + r")(?!\w)")
             for key in sorted(names, key=lambda k: shown[k])}
-        self.theme_members: dict[str, list[str]] = {}
-        for contract in contracts:
+        # A theme is its name and members (pairs may group other members under one name);
+        # ``reported``: {version: (passages, share)} as the pair reports grouping it state.
+        self.themes: dict[tuple[str, tuple[str, ...]], dict[int, tuple[int, float]]] = {}
+        self.theme_forms: dict[str, list[str]] = {}  # term member → the forms a pair counts
+        for i, contract in enumerate(contracts):
             for theme in contract.get("themes", []):
-                self.theme_members.setdefault(str(theme["theme"]),
-                                              [str(m) for m in theme.get("members", [])])
+                key = (str(theme["theme"]), tuple(str(m) for m in theme.get("members", [])))
+                reported = self.themes.setdefault(key, {})
+                for member, forms in (theme.get("forms") or {}).items():
+                    self.theme_forms.setdefault(str(member), [str(f) for f in forms])
+                for side, version in (("old", i), ("new", i + 1)):
+                    if theme.get(f"{side}_share") is not None:
+                        reported.setdefault(version, (int(theme.get(f"{side}_passages") or 0),
+                                                      float(theme[f"{side}_share"])))
+        self.actor_names = {key: sorted(found) for key, found in names.items()}
+        self.multiword = _name_pattern(n for found in names.values() for n in found if " " in n)
         self.passages: list[int] = []  # passages in each version
         self.words: list[int] = []  # running_words of each version
         self.term_counts: dict[str, list[int]] = {t: [] for t in sorted(self.terms)}
         self.first_actors: dict[str, tuple[int, int]] = {}  # actor → (version, passages)
-        self.theme_passages: dict[str, list[int]] = {t: [] for t in sorted(self.theme_members)}
+        self.theme_passages: dict[tuple[str, tuple[str, ...]], list[int]] = {
+            t: [] for t in sorted(self.themes)}
 
     @classmethod
     def of(cls, contracts: Sequence[Mapping[str, Any]]) -> SeriesTally:
@@ -145,7 +157,8 @@ class SeriesTally:
         index = len(self.passages)
         self.passages.append(len(passages))
         self.words.append(max(1, sum(len(tokens(p.get("text", ""))) for p in passages)))
-        spellings = Spellings(passage_units(passages))
+        units = passage_units(passages)
+        spellings = Spellings(units)
         for term, forms in self.terms.items():
             self.term_counts[term].append(sum(spellings.count(form).count for form in forms))
         for actor, pattern in self.actor_patterns.items():
@@ -154,10 +167,55 @@ class SeriesTally:
             hits = sum(1 for p in passages if pattern.search(p.get("text", "")))
             if hits:
                 self.first_actors[actor] = (index, hits)
-        for name, members in self.theme_members.items():
-            forms = [m.split(" (")[0] for m in members]
-            held = frozenset().union(*(spellings.count(f).passages for f in forms))
-            self.theme_passages[name].append(len(held))
+        if self.themes:
+            self._add_themes(units)
+
+    def _add_themes(self, units: list) -> None:
+        """Each theme's passages in the version, its members counted as a pair counts them
+        (shifts.changes): an actor by any of its names (case kept for a short or common
+        word), a term in any spelling, neither inside a name of several words ("nations" of
+        "United Nations", "Africa" of "South Africa"), an acronym with its long form."""
+        from ..shifts.changes import _foldable, _swapped
+        from ..shifts.variants import Spellings
+
+        phrases = _Phrases(self.multiword)
+        lower, cased = Spellings(units, names=phrases), Spellings(units, cased=True, names=phrases)
+        for key in self.themes:
+            held: set[str] = set()
+            for member in key[1]:
+                aliases = self.actor_names.get(name_key(member))
+                if aliases is not None:
+                    held |= lower.count_any(a for a in aliases if _foldable(a)).passages
+                    held |= cased.count_any(a for a in aliases if not _foldable(a)).passages
+                    continue
+                forms = self.theme_forms.get(member) or _forms(member)
+                for form in forms + [f for f in map(_swapped, forms) if f]:
+                    held |= lower.count(form).passages
+            self.theme_passages[key].append(len(held))
+
+
+def _forms(term: str) -> list[str]:
+    """A headline term's spellings: "WMD (weapons of mass destruction)" is both."""
+    main, _, rest = term.partition(" (")
+    return [main] + ([rest.rstrip(")")] if rest and not rest.startswith("with ") else [])
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
+    """The names, longest first, as written, at word boundaries."""
+    ordered = sorted(set(names), key=lambda n: (-len(n), n))
+    if not ordered:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+
+
+class _Phrases:
+    """The actors' names of several words in a text, for Spellings (as compound.Names)."""
+
+    def __init__(self, pattern: re.Pattern | None):
+        self.pattern = pattern
+
+    def phrases(self, text: str) -> tuple[str, ...]:
+        return tuple(m.group() for m in self.pattern.finditer(text)) if self.pattern else ()
 
 
 def substantive(term: str) -> bool:
@@ -240,9 +298,14 @@ def _themes(contracts: Sequence[Mapping[str, Any]], names: list[str],
     if not rows:
         return []
     note = ("Themes of the pair reports (related terms and actors), followed through every "
-            "version: the share of its passages that hold any member, most moved first.")
+            "version: the share of its passages that hold any member, most moved first. In "
+            "the versions a pair report grouping the theme compares, the share is that "
+            "report's; in the others (in italics) it is counted in that version's own text by "
+            "the pair reports' rule (each term member in its spellings and the forms its pair "
+            "counts, each actor by any of its names).")
     body = [[cell(r["theme"]), cell(", ".join(r["members"]))]
-            + [f"{100 * s:.0f}%" for s in r["shares"]] for r in rows]
+            + [percent(s, 1) if i in r["reported"] else f"*{percent(s, 1)}*"
+               for i, s in enumerate(r["shares"])] for r in rows]
     return ["## Themes across versions", "", note, "",
             *table(["Theme", "Members"] + [cell(n) for n in names], body)]
 
@@ -326,16 +389,24 @@ def _nested(a: str, b: str) -> bool:
 
 def theme_series(contracts: Sequence[Mapping[str, Any]],
                  tally: SeriesTally | None = None) -> list[dict]:
-    """The pair reports' themes followed through every version: ``[{theme, members, shares}]``
-    where ``shares`` is the share of the version's passages holding any member in any
-    spelling (counted in each version's own text), the themes whose share moved most first."""
+    """The pair reports' themes followed through every version: ``[{theme, members, passages,
+    shares, reported}]``, where ``passages`` and ``shares`` are the version's passages holding
+    any member and their share of its passages. In the versions (``reported``) that a pair
+    report grouping the theme compares they are that report's own figures; in the others they
+    are counted in the version's text as a pair counts them (``SeriesTally._add_themes``). A
+    theme is its name and its members: pairs that group other members under one name give
+    rows of their own. The themes whose share moved most come first."""
     tally = tally or SeriesTally.of(contracts)
     rows = []
-    for name, members in sorted(tally.theme_members.items()):
-        shares = [round(held / max(total, 1), 4)
-                  for held, total in zip(tally.theme_passages[name], tally.passages)]
-        rows.append({"theme": name, "members": members, "shares": shares})
-    rows.sort(key=lambda r: (-round(max(r["shares"]) - min(r["shares"]), 9), r["theme"]))
+    for key, reported in sorted(tally.themes.items()):
+        counted = [(held, round(held / max(total, 1), 4))
+                   for held, total in zip(tally.theme_passages[key], tally.passages)]
+        found = [reported.get(i, c) for i, c in enumerate(counted)]
+        rows.append({"theme": key[0], "members": list(key[1]),
+                     "passages": [n for n, _ in found], "shares": [s for _, s in found],
+                     "reported": sorted(reported)})
+    rows.sort(key=lambda r: (-round(max(r["shares"]) - min(r["shares"]), 9), r["theme"],
+                             r["members"]))
     return rows[:MAX_THEMES]
 
 

@@ -30,7 +30,8 @@ MAX_THEMES = 12
 
 def find_themes(candidates: Sequence[Any], old: Document, new: Document, embedder: Any,
                 limit: int = MAX_THEMES) -> list[dict]:
-    """[{theme, members, old_passages, new_passages, old_share, new_share}], moved most first."""
+    """[{theme, members, forms, old_passages, new_passages, old_share, new_share}], moved most
+    first; ``forms``: {term member: the folded forms counted as it}."""
     members = _members(candidates)
     if len(members) < 2 or embedder is None:
         return []
@@ -49,6 +50,10 @@ def find_themes(candidates: Sequence[Any], old: Document, new: Document, embedde
         themes.append({
             "theme": widest.subject,
             "members": [c.subject for c in chosen],
+            # What each term member counts (its family's and acronym's forms, folded), so a
+            # series can count the theme in other versions as this pair does.
+            "forms": {c.subject: sorted(" ".join(run) for run in c.story)
+                      for c in chosen if not c.actor},
             "old_passages": len(held[0]),
             "new_passages": len(held[1]),
             "old_share": round(len(held[0]) / totals[0], 4),
