@@ -30,6 +30,7 @@ def _chain() -> list[dict]:
     second["new"] = copy.deepcopy(first["new"])
     second["new"].update(date="2020", title="Strategic Concept 2020", sha256="c" * 64)
     second["new"]["passages"][0]["text"] += " Resilience matters; resilience pays."
+    second["new"]["passages"][1]["text"] += " Resilience lasts."
     second["alignment"] = [{"kind": "unchanged", "old": [p["id"]], "new": [p["id"]],
                             "similarity": 1.0, "lexical": 1.0, "redline": []}
                            for p in first["new"]["passages"]]
@@ -55,7 +56,7 @@ def test_first_appearance_is_the_first_version_whose_text_has_it() -> None:
     found = first_term_appearances(chain)
     # "Euro-Atlantic security" is a headline of the first pair; 2015's text has it once.
     assert found["euro-atlantic security"] == (1, 1)
-    assert found["resilience"] == (2, 2)  # "Resilience ... resilience" in 2020 only
+    assert found["resilience"] == (2, 3)  # "Resilience ... resilience", "Resilience": 2020
     assert found["energy security"] == (0, 1)  # a headline of the second pair, in 2010 too
     assert {"helping", "ofall"}.isdisjoint(found)
     actors = first_actor_appearances(chain)
@@ -90,7 +91,9 @@ def test_write_series_links_every_pair_report_and_is_deterministic(tmp_path: Pat
              if c.type == "link_open"]
     assert sorted(links) == ["2010-vs-2015.md", "2015-vs-2020.md"]
     assert all((tmp_path / "a" / link).is_file() for link in links)
-    assert "| 2015 | euro-atlantic security | A\\|B Group \\<script\\> |" in index
+    # The index lists a first appearance only with as many uses as a pair headline needs
+    # (3, in 2 passages for a term): "euro-atlantic security" and "A|B" are used once.
+    assert "| 2015 | — | — |" in index and "| 2020 | resilience | — |" in index
     html = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
     assert 'href="2015-vs-2020.html"' in html and "<script" not in html
     again = write_series(_chain(), tmp_path / "b")
@@ -122,6 +125,23 @@ def test_nss_timeline_index_links_resolve_and_is_deterministic(nss_files, tmp_pa
     assert {"security", "nations", "international", "people"}.isdisjoint(series)
     firsts = first_term_appearances(contracts)
     assert {"helping", "office", "ofall"}.isdisjoint(firsts)
+    # A first appearance needs the uses a pair headline needs (3 here, the texts are short):
+    # 2006 writes "middle-class" once, so it is no 2006 first appearance; "tyranny" (24) is.
+    section = text[text.index("## First appearances"):].split("\n## ")[0]
+    listed = {line.split(" | ")[0].strip("| "): line.split(" | ")[1].split(", ")
+              for line in section.splitlines() if re.match(r"\| \d{4} \|", line)}
+    docs = [contracts[0]["old"]] + [c["new"] for c in contracts]
+    for year, terms in listed.items():
+        passages = [p["text"] for p in docs[years.index(year)]["passages"]]
+        for term in terms:
+            if term == "—":
+                continue
+            pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, term.split()))
+                                 + r"(?:e?s)?(?!\w)", re.IGNORECASE)
+            uses = [len(pattern.findall(t)) for t in passages]
+            assert sum(uses) >= 3 and sum(map(bool, uses)) >= 2, (year, term, sum(uses))
+    assert firsts["middle class"] == (1, 1) and "middle class" not in listed["2006"]
+    assert "tyranny" in listed["2006"]
     assert "## Themes across versions" in text
     # Framing over time follows the pair reports' rule: a main framing only with enough
     # sentences and a majority; one row per actor however the pairs spell it.

@@ -136,7 +136,9 @@ class SeriesTally:
         self.passages: list[int] = []  # passages in each version
         self.words: list[int] = []  # running_words of each version
         self.term_counts: dict[str, list[int]] = {t: [] for t in sorted(self.terms)}
+        self.term_passages: dict[str, list[int]] = {t: [] for t in sorted(self.terms)}
         self.first_actors: dict[str, tuple[int, int]] = {}  # actor → (version, passages)
+        self.first_actor_uses: dict[str, int] = {}  # actor → its names' uses in that version
         self.theme_passages: dict[tuple[str, tuple[str, ...]], list[int]] = {
             t: [] for t in sorted(self.themes)}
 
@@ -160,13 +162,16 @@ class SeriesTally:
         units = passage_units(passages)
         spellings = Spellings(units)
         for term, forms in self.terms.items():
-            self.term_counts[term].append(sum(spellings.count(form).count for form in forms))
+            found = [spellings.count(form) for form in forms]
+            self.term_counts[term].append(sum(f.count for f in found))
+            self.term_passages[term].append(len(frozenset().union(*(f.passages for f in found))))
         for actor, pattern in self.actor_patterns.items():
             if actor in self.first_actors:
                 continue
-            hits = sum(1 for p in passages if pattern.search(p.get("text", "")))
-            if hits:
-                self.first_actors[actor] = (index, hits)
+            uses = [len(pattern.findall(p.get("text", ""))) for p in passages]
+            if any(uses):
+                self.first_actors[actor] = (index, sum(map(bool, uses)))
+                self.first_actor_uses[actor] = sum(uses)
         if self.themes:
             self._add_themes(units)
 
@@ -268,12 +273,20 @@ def series_markdown(contracts: Sequence[Mapping[str, Any]], pair_links: Sequence
 
 def _first_terms(contracts: Sequence[Mapping[str, Any]], names: list[str],
                  tally: SeriesTally) -> list[str]:
-    terms = first_term_appearances(contracts, tally)
-    actors = first_actor_appearances(contracts, tally)
+    from ..shifts.changes import min_evidence
+
+    # As a pair report calls a term or actor new: with min_evidence uses there (a term in
+    # two passages or more), so a single use is no first appearance.
+    terms = {t: (i, n) for t, (i, n) in first_term_appearances(contracts, tally).items()
+             if n >= min_evidence(tally.words[i]) and tally.term_passages[t][i] >= 2}
+    actors = {a: found for a, found in first_actor_appearances(contracts, tally).items()
+              if tally.first_actor_uses[a] >= min_evidence(tally.words[found[0]])}
     rows = [[cell(names[i]), _most_frequent(terms, i), _most_frequent(actors, i)]
             for i in range(1, len(names))]
     note = (f"Terms and actors first found in the version named (absent from every earlier one), "
-            f"most frequent first, at most {FIRST_APPEARANCES} each.")
+            f"most frequent first, at most {FIRST_APPEARANCES} each; only those used there as "
+            f"often as a pair report needs to call one new ({min_evidence(0)} times, one more "
+            "per 40,000 words; a term in two passages or more), so a single use is none.")
     return ["## First appearances", "", note, "",
             *table(["Version", "New terms", "New actors"], rows)]
 
