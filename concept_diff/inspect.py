@@ -157,10 +157,13 @@ def _passage_line(passage) -> str:
 def _section_cell(section: str, width: int = 40) -> str:
     """A section label in ``width`` characters; a heading path keeps its last heading
     ("II. Champion Aspir… › C. The Way Ahead")."""
-    from .loaders.outline import LABEL_SEPARATOR
+    from .loaders.outline import LABEL_SEPARATOR, is_unsure
 
     if len(section) <= width:
         return section
+    if is_unsure(section):  # the section before or the next: "ii. Champ… or … (uncertain)"
+        mark = "… or … (uncertain)"
+        return section[: width - len(mark)] + mark
     head, separator, tail = section.rpartition(LABEL_SEPARATOR)
     if not separator:
         return section[:width]

@@ -47,7 +47,9 @@ class Section:
 class Passage:
     id: str  # "p1", "p2", ... in reading order
     label: str | None  # the document's own label, e.g. "12" for paragraph 12.
-    section: str | None  # heading of the innermost section the passage sits in
+    # heading of the innermost section the passage sits in (its path, where names repeat); two
+    # of them where a chapter boundary is unknown: "v. … or vi. … (chapter boundary uncertain)"
+    section: str | None
     start: int  # offsets into Document.text
     end: int
     text: str
@@ -79,6 +81,10 @@ class CleanupReport:
     # before it ("before": the heading, "after": the paragraph it now precedes)
     repairs: list[dict[str, str]] = field(default_factory=list)
     cover: list[str] = field(default_factory=list)  # title-page lines kept out of the sections
+    # chapter headings the extraction put after (some of) the text of the page they open, where
+    # that page's start is unknown: {"heading", "from": the first paragraph that may be the
+    # chapter's or the one before's}; passages from there up to the heading name both sections
+    unsure_chapters: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -779,11 +779,14 @@ def move_displaced_chapters(
 ) -> list[Paragraph]:
     """A chapter heading (and its epigraph) that the extractor put after the text of the page
     it opens goes before that page, where the text says where the page starts (``pages.py``);
-    listed as a "moved" repair."""
+    listed as a "moved" repair. Where the page's start is unknown nothing moves, and the text
+    that may open the chapter is listed (``CleanupReport.unsure_chapters``)."""
     texts = [p.text for p in paragraphs]
     breaks = [p.after_page_break for p in paragraphs]
+    known, unsure = displaced_chapters(texts, breaks, contents, starts, after_contents)
+    report.unsure_chapters.extend({"heading": texts[h], "from": texts[k]} for h, k in unsure)
     out = list(paragraphs)
-    for h, start in reversed(displaced_chapters(texts, breaks, contents, starts, after_contents)):
+    for h, start in reversed(known):
         end = _float_end(texts, h) or h + 1
         report.repairs.append({"kind": "moved", "before": texts[h], "after": texts[start]})
         out[start:start] = [out.pop(h) for _ in range(end - h)]

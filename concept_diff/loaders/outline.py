@@ -11,6 +11,10 @@ section name belongs to.
 - Where the document uses a section name more than once ("C. The Way Ahead" in every chapter),
   a passage's section label is the path of headings to it ("III. Strengthen Alliances ... ›
   C. The Way Ahead"), so the label says which chapter it is in.
+- Where the extraction put a chapter heading after some of its page's text and the page's start
+  is unknown (``loaders/pages.py``), the passages from the last known page start up to the
+  heading are labelled with both sections, "v. … or vi. … (chapter boundary uncertain)",
+  rather than with the chapter before alone.
 """
 
 from __future__ import annotations
@@ -24,10 +28,14 @@ from difflib import SequenceMatcher
 
 from ..build import Block
 from ..model import Document, Section
-from ..segment import ENUMERATOR, _numbers
+from ..segment import BULLET, ENUMERATOR, _numbers
 from .layout import ATTRIBUTION_WORDS, attribution
 
 LABEL_SEPARATOR = " › "
+ALTERNATIVE = " or "  # between the two sections a passage may belong to
+UNSURE = " (chapter boundary uncertain)"  # closes such a label
+NO_SECTION = "no section"
+UNSURE_KEY_WORDS = 8  # words that find the first passage whose chapter is unknown
 MIN_SERIES = 3  # numbered chapters before a gap in their numbering is read as a lost number
 MIN_EPIGRAPHS = 2  # headings with an epigraph under one parent before they are read as parts
 MIN_SECTIONS = 2  # plain headings after each of them before they are read as parts
@@ -164,7 +172,12 @@ def label_sections(document: Document) -> Document:
     """The document with each passage's section label the path of headings down to its section
     (``LABEL_SEPARATOR`` between them, outermost first), where the document uses a section name
     more than once: "C. The Way Ahead" in every chapter, "1. ..." under each; a document whose
-    section names are its only ones keeps the innermost heading as the label."""
+    section names are its only ones keeps the innermost heading as the label. A passage that
+    may open the chapter after it (``CleanupReport.unsure_chapters``) names both sections."""
+    return _label_unsure(_label_paths(document))
+
+
+def _label_paths(document: Document) -> Document:
     names = Counter(s.heading for s in document.sections)
     if all(n == 1 for n in names.values()):
         return document
@@ -184,6 +197,54 @@ def label_sections(document: Document) -> Document:
         if at >= 0 and labels[starts[at]] != passage.section:
             passage = dataclasses.replace(passage, section=labels[starts[at]])
         passages.append(passage)
+    return dataclasses.replace(document, passages=passages)
+
+
+def unsure_label(before: str | None, after: str) -> str:
+    """The label of a passage that ends the section ``before`` or opens ``after``."""
+    return f"{before or NO_SECTION}{ALTERNATIVE}{after}{UNSURE}"
+
+
+def is_unsure(label: str | None) -> bool:
+    """Does the label name two sections, the boundary between them unknown?"""
+    return bool(label) and label.endswith(UNSURE)
+
+
+def unsure_sections(label: str | None) -> set[str]:
+    """The headings of the sections an unsure label names, innermost of each (both readings
+    where a heading itself holds ``ALTERNATIVE``); empty for a plain label."""
+    if not is_unsure(label):
+        return set()
+    pair = label[: -len(UNSURE)]
+    found = set()
+    for match in re.finditer(re.escape(ALTERNATIVE), pair):
+        found |= {innermost(pair[: match.start()]), innermost(pair[match.end() :])}
+    return found - {NO_SECTION, None}
+
+
+def _label_unsure(document: Document) -> Document:
+    """Passages from the first paragraph that may open a chapter up to its heading (the page's
+    start unknown: ``loaders/pages.py``) are labelled with the section they follow and the
+    chapter: ``unsure_label``."""
+    passages = list(document.passages)
+    for unsure in document.cleanup.unsure_chapters:
+        section = next((s for s in document.sections if s.heading == unsure["heading"]), None)
+        words = BULLET.sub("", unsure["from"], count=1).split()[:UNSURE_KEY_WORDS]
+        if section is None or not words:
+            continue
+        pattern = r"\s+".join(map(re.escape, words))
+        found = list(re.finditer(pattern, document.text[: section.start]))
+        if not found:
+            continue
+        at = found[-1].start()  # the last such text before the heading
+        ends = [s.start for s in document.sections if s.start > section.start]
+        own = [p.section for p in passages
+               if section.start < p.start < min(ends, default=len(document.text))]
+        after = own[0] if own and own[0] else section.heading  # its path, where labels are paths
+        for k, passage in enumerate(passages):
+            if at <= passage.start and passage.end <= section.start:
+                passages[k] = dataclasses.replace(
+                    passage, section=unsure_label(passage.section, after))
     return dataclasses.replace(document, passages=passages)
 
 

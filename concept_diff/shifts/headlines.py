@@ -36,7 +36,7 @@ try:  # difflib's own algorithm compiled: the same ratios (as align/scoring.py u
 except ImportError:  # pragma: no cover - the pure-Python original gives identical results
     from difflib import SequenceMatcher
 
-from ..loaders.outline import innermost
+from ..loaders.outline import innermost, unsure_sections
 from ..model import Document
 from .changes import Change, Pair, actor_change, needed_g2, term_changes
 from .framing import MIN_SENTENCES, MIN_Z, counts_from, supported_shift, tied
@@ -274,6 +274,11 @@ def section_candidates(old: Document, new: Document) -> list[Candidate]:
             words = sum(p.words for p in passages)
             first = sentences[0]
             size = f"({len(passages)} passages, {words} words)"
+            unsure = [p for p in doc.passages if section.heading in unsure_sections(p.section)]
+            if unsure:  # its boundary with the chapter beside it is not known: a range
+                more = sum(p.words for p in unsure)
+                size = (f"({len(passages)} to {len(passages) + len(unsure)} passages, "
+                        f"{words} to {words + more} words: a chapter boundary is uncertain)")
             if kind == "appears":
                 summary = (
                     f"A section headed “{section.heading}” {size} appears in {new.version}; "
