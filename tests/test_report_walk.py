@@ -18,6 +18,8 @@ from report_fixtures import flat_text, make_contract, nss_contract, parse
 
 from concept_diff.report.html import to_html
 from concept_diff.report.markdown import to_markdown
+from concept_diff.report.passages import anchored, ordered
+from concept_diff.report.refs import Refs
 
 NO_SECTION = "(no section)"
 ANCHOR = re.compile(r'<a id="((?:old|new)-[^"]+)">')
@@ -84,8 +86,9 @@ def test_fixture_removed_passage_gets_its_old_section_heading() -> None:
 
 
 def test_fixture_new_section_resumes_as_continued_after_a_removed_run() -> None:
-    contract = make_contract()
-    next(p for p in contract["old"]["passages"] if p["id"] == "p7")["section"] = None
+    contract = make_contract()  # old p6 and p7 of no section: p7 stays after p6's entry
+    for passage in contract["old"]["passages"][5:7]:
+        passage["section"] = None
     next(p for p in contract["new"]["passages"] if p["id"] == "p7")["section"] = "Energy"
     events = walk_markdown(to_markdown(contract))
     assert misfiled(contract, events) == []
@@ -94,8 +97,9 @@ def test_fixture_new_section_resumes_as_continued_after_a_removed_run() -> None:
 
 
 def test_fixture_removed_passage_in_the_section_in_force_gets_no_extra_heading() -> None:
-    contract = make_contract()
-    next(p for p in contract["old"]["passages"] if p["id"] == "p7")["section"] = "Energy"
+    contract = make_contract()  # old p6 and p7 in Energy: p7 stays after p6's entry
+    for passage in contract["old"]["passages"][5:7]:
+        passage["section"] = "Energy"
     events = walk_markdown(to_markdown(contract))
     assert misfiled(contract, events) == []
     assert _headings(events)[-2:] == ["Energy", "Partnerships"]
@@ -122,3 +126,58 @@ def test_nss_removed_passages_sit_under_their_own_sections(nss_files, years) -> 
     assert headed
     new_anchors = [v for k, v in events if k == "anchor" and v.startswith("new-")]
     assert new_anchors == [f"new-{p['id']}" for p in contract["new"]["passages"]]
+
+
+def test_a_removed_run_goes_beside_the_link_of_its_own_section() -> None:
+    """Old positions 1-3 unlinked between 0 (section A, new position 10) and 4 (B, new 20):
+    the A passage stays after 0's entry, the B passages go before 4's, though 0 precedes them."""
+    paths = [("A",), ("A",), ("B",), ("B",), ("B",)]
+    assert anchored({0: 10, 4: 20}, paths, 30) == {1: (10, 1), 2: (20, -1), 3: (20, -1)}
+
+
+def test_a_removed_run_of_neither_section_stays_whole_and_goes_to_the_nearer_kin() -> None:
+    """A run of section X › b between X › a (one heading shared) and Y (none): with X › a,
+    whole; a run sharing no heading with either goes whole to the nearer in old order."""
+    paths = [("X", "a"), ("X", "b"), ("X", "b"), ("Y",)]
+    assert anchored({0: 5, 3: 6}, paths, 9) == {1: (5, 1), 2: (5, 1)}
+    paths = [("A",), ("C",), ("C",), ("D",), ("B",)]
+    assert anchored({0: 5, 4: 6}, paths, 9) == {1: (5, 1), 2: (5, 1), 3: (6, -1)}
+
+
+def test_stretches_before_the_first_and_after_the_last_link_open_and_close_the_walk() -> None:
+    paths = [(), ("A",), ("B",), ("B",), ("C",), ("D",)]
+    # 0-1 open the walk, 2 goes before the link of its section (B), 4-5 close the walk
+    assert anchored({3: 7}, paths, 9) == {0: (-1, 1), 1: (-1, 1), 2: (7, -1), 4: (9, -1),
+                                          5: (9, -1)}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("years", [("2006", "2015"), ("2002", "2006")])
+def test_nss_removed_passages_stand_beside_the_link_of_their_own_section(nss_files,
+                                                                         years) -> None:
+    """A removed passage whose section is that of exactly one of the two linked passages
+    around it in the old version (the nearest before, the nearest after) stands beside that
+    one's entry. The audit: 2002 p107-p117 (chapter v, rogue states) stood after the entry of
+    the last link before them (2002 p95, Africa, with the neural model; p99 with the lexical
+    one), inside 2006 VIII, though a chapter-v link follows them (p115 or p118)."""
+    contract = nss_contract(*(nss_files[y] for y in years))
+    links = {p: e for e in contract["alignment"] if e.get("new") for p in e.get("old", [])}
+    passages = contract["old"]["passages"]
+    order = {p["id"]: i for i, p in enumerate(passages)}
+    walk = ordered(Refs(contract))
+    checked = 0
+    for k, entry in enumerate(walk):
+        if entry.get("new"):
+            continue
+        position = order[entry["old"][0]]
+        before = max((p for p in links if order[p] < position), key=order.get, default=None)
+        after = min((p for p in links if order[p] > position), key=order.get, default=None)
+        own = [p for p in (before, after)
+               if p and passages[order[p]].get("section") == passages[position].get("section")]
+        if len(own) != 1:
+            continue
+        neighbour = (next(e for e in reversed(walk[:k]) if e.get("new")) if own[0] == before
+                     else next(e for e in walk[k + 1:] if e.get("new")))
+        assert neighbour is links[own[0]], (entry["old"], own[0])
+        checked += 1
+    assert checked >= 10

@@ -7,11 +7,13 @@ full text for added and removed passages, which also name their nearest same-top
 the other side (``related``) where the JSON has one.
 
 Removed passages stand where they stood in the old version, as in a redline (Word's Compare,
-Draftable): just after the entry holding the old passage that preceded them. A heading names
-the section every passage below it belongs to, so a run of removed passages whose old section
-is not the heading in force gets its own heading, ``Removed from 2006 · <old section>``, and
-the new version's section resumes under ``<section> (continued)``: a reader scanning the
-headings never files a removed passage under a new section that is not its own.
+Draftable): beside the entry holding a linked old passage next to them, the one before or the
+one after, whichever is of their own old section, else the nearer (``anchored``), so a long
+removed stretch is not carried into a distant new section by the last link before it. A
+heading names the section every passage below it belongs to, so a run of removed passages
+whose old section is not the heading in force gets its own heading, ``Removed from 2006 · <old
+section>``, and the new version's section resumes under ``<section> (continued)``: a reader
+scanning the headings never files a removed passage under a new section that is not its own.
 """
 
 from __future__ import annotations
@@ -36,38 +38,115 @@ KIND_WORDS = {
 
 
 def ordered(refs: Refs) -> list[Mapping[str, Any]]:
-    """Alignment entries in the new document's reading order, removed ones at their old place."""
+    """Alignment entries in the new document's reading order, removed ones at their old place
+    (``anchored``: beside the linked passage before or after them in the old version)."""
+    from ..loaders.outline import LABEL_SEPARATOR
+
     entries = list(refs.contract.get("alignment", []))
     new_order, old_order = refs.order["new"], refs.order["old"]
-    # For each old passage (by old position): the new-order position of the entry holding it.
-    placed: dict[int, int] = {}
+    placed: dict[int, int] = {}  # old position -> new position of the entry holding it
     keys: list[tuple] = [()] * len(entries)
     for i, entry in enumerate(entries):
         if entry.get("new"):
             position = min(new_order[p] for p in entry["new"])
             keys[i] = (position, 0, 0, i)
             placed.update({old_order[p]: position for p in entry.get("old", [])})
-    anchor_before = _latest_placed(placed, len(old_order))
+    paths = [tuple(p["section"].split(LABEL_SEPARATOR)) if p.get("section") else ()
+             for p in refs.contract["old"].get("passages", [])]
+    where = anchored(placed, paths, len(new_order))
     for i, entry in enumerate(entries):
         if not entry.get("new"):
             first = min((old_order[p] for p in entry.get("old", [])), default=0)
-            keys[i] = (anchor_before[first], 1, first, i)
+            keys[i] = (*where.get(first, (-1, 1)), first, i)
     return [entries[i] for i in sorted(range(len(entries)), key=lambda i: keys[i])]
 
 
-def _latest_placed(placed: dict[int, int], count: int) -> list[int]:
-    """For each old position, where the nearest placed old passage before it went (-1: none)."""
-    out, last = [], -1
+def anchored(placed: Mapping[int, int], paths: list[tuple[str, ...]],
+             new_count: int) -> dict[int, tuple[int, int]]:
+    """Where each unplaced old passage goes (by old position): ``(p, 1)`` just after the entry
+    at new position p, ``(p, -1)`` just before it; ``(-1, 1)`` opens the walk, ``(new_count,
+    -1)`` closes it.
+
+    Each run of unplaced passages lies between two placed ones in the old version, or the old
+    version's start or end (which stand for the new version's start or end). The run is cut in
+    two: its head goes after the entry holding the placed passage before it, its tail before
+    the entry holding the one after it, at the cut that (1) keeps the most of them beside an
+    anchor of their own old section (``_affinity``: shared headings), then (2) parts the two
+    old passages on either side of it at the highest heading level (a removed section stays
+    whole), then (3) keeps them nearest their anchor in old order, the versions' start and end
+    counting as no distance (a stretch before the first link opens the walk, one after the last
+    closes it, unless its own section pulls it to that link); a tie goes to the head, as a
+    redline keeps deleted text after what preceded it."""
+    count = len(paths)
+    runs: list[list[int]] = []
     for position in range(count):
-        out.append(last)
-        last = placed.get(position, last)
+        if position not in placed:
+            if runs and runs[-1][-1] == position - 1:
+                runs[-1].append(position)
+            else:
+                runs.append([position])
+    out: dict[int, tuple[int, int]] = {}
+    for run in runs:
+        before, after = run[0] - 1, run[-1] + 1
+        cut = _cut(run, paths)
+        out.update({i: (placed.get(before, -1), 1) for i in run[:cut]})
+        out.update({i: (placed.get(after, new_count), -1) for i in run[cut:]})
     return out
+
+
+def _cut(run: list[int], paths: list[tuple[str, ...]]) -> int:
+    """How many of a run go after the placed passage before it (``anchored``'s rule)."""
+    before, after = run[0] - 1, run[-1] + 1
+    # per cut: affinity and old-order distance of run[:cut] after `before` (head) and of
+    # run[cut:] before `after` (tail); the versions' start and end are no distance away (a
+    # stretch before the first link opens the walk, unless its own section pulls it)
+    ahead, behind = before >= 0, after < len(paths)
+    head = _cumulative([(_affinity(paths[i], _at(paths, before)), (i - before) * ahead)
+                        for i in run])
+    tail = _cumulative([(_affinity(paths[i], _at(paths, after)), (after - i) * behind)
+                        for i in reversed(run)])[::-1]
+
+    def score(cut: int) -> tuple[int, int, int]:
+        parted = _shared(_at(paths, before + cut), _at(paths, before + cut + 1))
+        return (head[cut][0] + tail[cut][0], -parted, -head[cut][1] - tail[cut][1])
+
+    return max(range(len(run), -1, -1), key=score)  # the first best: the longest head
+
+
+def _cumulative(items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Running sums of (affinity, distance) pairs, from (0, 0)."""
+    sums = [(0, 0)]
+    for affinity, distance in items:
+        sums.append((sums[-1][0] + affinity, sums[-1][1] + distance))
+    return sums
+
+
+def _at(paths: list[tuple[str, ...]], position: int) -> tuple[str, ...] | None:
+    """The section path of an old position; None for the versions' start and end."""
+    return paths[position] if 0 <= position < len(paths) else None
+
+
+def _affinity(path: tuple[str, ...], anchor: tuple[str, ...] | None) -> int:
+    """Headings two section paths share from the top, one more where they are the same (none
+    with the versions' start or end, which are no passage)."""
+    return 0 if anchor is None else _shared(path, anchor) + (path == anchor)
+
+
+def _shared(one: tuple[str, ...] | None, other: tuple[str, ...] | None) -> int:
+    """How many headings two section paths share from the top."""
+    shared = 0
+    for mine, theirs in zip(one or (), other or ()):
+        if mine != theirs:
+            break
+        shared += 1
+    return shared
 
 
 def render(refs: Refs, *, html: bool = False) -> list[str]:
     old, new = (md_text(refs.version(side)) for side in ("old", "new"))
-    intro = (f"In the order of {new}. A removed passage stands where it stood in {old}, after "
-             f"the passage it followed there, under a heading naming its {old} section.")
+    intro = (f"In the order of {new}. A removed passage stands where it stood in {old}, beside "
+             f"the nearest passage before or after it there that {new} kept (one of its own "
+             f"section first), under a heading naming its {old} section.")
     lines = ["## Passage by passage", "", intro, ""]
     current: tuple[str, str | None] | None = None  # (side, section) of the heading in force
     last_new: object = object()  # the new section headed last
