@@ -136,6 +136,9 @@ def _cleanup_lines(document: Document) -> list[str]:
     lines.append(f"    OCR slips repaired:    {report.ocr_repairs}")
     if report.cover:
         lines.append(f"    cover (title page, in no section): {' | '.join(report.cover)[:120]}")
+    if report.unsure_chapters:  # the passages before each such heading name both chapters
+        lines.append(f"    chapter starts unknown (page before without footer): "
+                     f"{len(report.unsure_chapters)}")
     if report.repairs:
         kinds = Counter(repair["kind"] for repair in report.repairs)
         lines.append("    words repaired: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
