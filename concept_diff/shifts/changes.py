@@ -26,6 +26,7 @@ the occurrences).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,7 +259,35 @@ def _family_change(members: list, pair: Pair, names: dict | None = None) -> Chan
         change.phrase = len(last) > 1 and pair.lower[v].vocabulary[last[-1]] > 0
     else:
         _add_compounds(change, [p[0].lemma for p in parts], pair)
+        if not _acronym_alone(change, parts[0][0].term, pair, weight):
+            return None
     return change
+
+
+def _acronym_alone(change: Change, term: str, pair: Pair, weight: float) -> bool:
+    """A phrase whose last word is an acronym written in capitals wherever the phrase is
+    ("HIV/AIDS") names the same thing where a text writes that acronym alone ("AIDS"): its
+    uses alone are shown with the phrase's (as a word's prefixed forms are), and the rise or
+    fall is scored on them together, so "hiv aids" 7 → 2 is no fall where the later text
+    writes "AIDS" four more times. False where, counted so, the change no longer scores."""
+    words = term.split()
+    short = words[-1].upper() if len(words) > 1 else ""
+    if not (2 <= len(short) <= 6 and short.isalpha()) or short.lower() in STOP_WORDS:
+        return True
+    capital = re.compile(rf"(?<![^\W_]){short}(?![^\W_])")
+    refs = [r for v in (0, 1) for r in pair.lower[v].count(term).sentences]
+    if not refs or not all(capital.search(r.text) for r in refs):
+        return True
+    counts = change.counts
+    alone = [max(0, pair.cased[v].count(short).count - n)
+             for v, n in ((0, counts.old), (1, counts.new))]
+    if not any(alone):
+        return True
+    change.compounds = [(short, alone[0], alone[1])]
+    change.with_compounds = (counts.old + alone[0], counts.new + alone[1])
+    both = Counts(*change.with_compounds, counts.old_passages, counts.new_passages)
+    change.score = min(change.score, _score(both, pair, weight))
+    return change.score > 0
 
 
 def _add_compounds(change: Change, lemmas: list[str], pair: Pair) -> None:
