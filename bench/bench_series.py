@@ -41,7 +41,6 @@ import itertools
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import sys
@@ -107,9 +106,8 @@ def run_size(series: Path, tree: str, args, env: dict[str, str], export_cache: P
             "--quiet"]
     child_env = dict(env, CONCEPT_DIFF_CACHE=str(cache), PYTHONPATH=tree)
     try:
-        before = _children_cpu()
-        wall, rss, _ = run_child(argv, child_env)
-        cpu = _children_cpu() - before
+        # Not from a checkout: `python -c` imports from its working folder before PYTHONPATH.
+        wall, rss, _, cpu = run_child(argv, child_env, cwd=str(scratch))
         state = json.loads((out / ".concept-diff" / "state.json").read_text())
         embedded = sum(np.load(p)["hashes"].shape[0]
                        for p in (cache / "embeddings").rglob("*.npz"))
@@ -117,13 +115,6 @@ def run_size(series: Path, tree: str, args, env: dict[str, str], export_cache: P
     finally:
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
-
-
-def _children_cpu() -> float:
-    """User + system seconds of every child this process has waited for (their own children
-    included)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def flatness(peaks: dict[int, float]) -> str:
