@@ -138,7 +138,7 @@ def _compare(old: Document | str | Path, new: Document | str | Path, embedder: A
 
     model_ready = warm_up_in_background(embedder)  # the model loads while the documents do
     step("loading")
-    old_doc, new_doc = _document(old, cache_dir), _document(new, cache_dir)
+    old_doc, new_doc = _documents(worker, old, new, cache_dir)
 
     def in_process() -> dict:
         return _shifts(old_doc, new_doc, None, embedder, actors, framing, framing_labels)
@@ -181,10 +181,30 @@ EMBED_CHUNK = 512  # texts per encode call: fixed, so results never depend on th
 PARSER_AHEAD = 256  # texts left to embed: enough time to load the parser (~2 s) meanwhile
 
 
+def _documents(worker: Any, old: Document | str | Path, new: Document | str | Path,
+               cache_dir: str | Path | None) -> tuple[Document, Document]:
+    """The two documents; the worker (a first run) loads them while this process loads the
+    model, so the model's load and the documents' load each have a core."""
+    if worker is not None and not (isinstance(old, Document) and isinstance(new, Document)):
+        from .beside import WorkerGone
+
+        try:
+            return worker.call(_load_pair, old, new, cache_dir)
+        except WorkerGone:  # loaded here, where a bad file is reported as it would be
+            pass
+    return _load_pair(old, new, cache_dir)
+
+
+def _load_pair(old: Document | str | Path, new: Document | str | Path,
+               cache_dir: str | Path | None) -> tuple[Document, Document]:
+    return _document(old, cache_dir), _document(new, cache_dir)
+
+
 def _analysis_worker(embedder: Any) -> Any:
     """On a first run of a neural model, a worker forked now, before the runtime's pools
-    exist (they do not survive a fork), to run the analysis beside the encoder: it loads
-    spaCy and parses there while this process embeds. None where it cannot fork."""
+    exist (they do not survive a fork): it loads the documents while this process loads the
+    model, then runs the analysis beside the encoder (spaCy loads and parses there while this
+    process embeds). None where it cannot fork."""
     backend = getattr(embedder, "backend", None)
     if not getattr(embedder, "empty", False) or not hasattr(backend, "warm_up"):
         return None

@@ -129,6 +129,7 @@ def test_a_first_run_analyses_in_the_worker_with_the_same_result(monkeypatch, tm
     from concept_diff import comparison
     from concept_diff.embed import CachedEmbedder
     from concept_diff.embed.lexical import LexicalEmbedder
+    from concept_diff.errors import InputError
 
     examples = Path(__file__).resolve().parent.parent / "examples"
     old, new = (examples / f"{y}-meridian-strategic-concept.md" for y in (2030, 2040))
@@ -161,6 +162,11 @@ def test_a_first_run_analyses_in_the_worker_with_the_same_result(monkeypatch, tm
     assert asked_by == {os.getpid()}  # every text was embedded by this process
     assert results[0]["headlines"] and results[0]["actors"]
     assert results[0] == results[1]
+    # the worker loads the documents: a bad one is reported as an in-process load reports it
+    monkeypatch.setenv("CONCEPT_DIFF_NO_FORK", "")
+    with pytest.raises(InputError, match="missing.md: no such file"):
+        comparison.compare(tmp_path / "missing.md", new,
+                           embedder=CachedEmbedder(Loading(), tmp_path / "cache2"))
 
 
 def test_the_fork_tests_run_in_a_fresh_interpreter_when_this_one_cannot_fork() -> None:
