@@ -28,6 +28,7 @@ from .core import AlignParams, align_units, calibrate
 from .decision import Decision, decide, decision_for
 from .entries import Entry, build_entries, check_accounting, order_entries, redlines
 from .features import PairEvidence, SentenceVectors
+from .headings import heading_like
 from .related import attach_related
 from .scoring import Units
 
@@ -111,6 +112,7 @@ def _align(
         evidence = PairEvidence(old_units.texts, new_units.texts, old_units.vecs, new_units.vecs,
                                 old_toks=old_units.toks, new_toks=new_units.toks,
                                 sentences=sentences)
+        evidence.heading_like = (heading_like(old), heading_like(new))
         entries = decide(entries, evidence, decision, old_ids, new_ids, params.edited_min,
                          attach=params.attach)
         attach_related(entries, evidence, decision, old_ids, new_ids)

@@ -106,6 +106,8 @@ class PairEvidence:
                            for words in self.new.content]
         self._sims: np.ndarray | None = None
         self.linked: set[tuple[int, int]] = set()  # the aligner's links, for "anchors"
+        # passages repeating a heading of their document, old and new (headings.py)
+        self.heading_like: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
         # coarse-to-fine candidates per side and k: margins ask for 2, merges for 8, related
         # for more; one built for the first k asked would starve the later, larger asks
         self._pyramid: dict[tuple[int, int], dict[int, list[int]]] = {}

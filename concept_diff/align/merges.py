@@ -17,6 +17,9 @@ joins next to them), since the report walks the new version in order and shows e
 once. Proposals are taken most probable first, so the outcome does not depend on the order of
 the passages. Every passage still sits in exactly one entry.
 
+A passage that repeats a heading of its document (a chapter title in a list of chapters:
+headings.py) is no evidence of the same content: it neither joins an entry nor takes one.
+
 Measured by bench/bench_pairs.py (held out by document pair, the aligner without it in the
 same run): see "the new aligner at decision threshold t" there.
 """
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from .entries import Entry
 from .features import PairEvidence
+from .headings import neither_heading_like
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -58,6 +62,9 @@ def attach_confident(entries: list[Entry], evidence: PairEvidence, decision: Dec
         _, near = evidence.neighbours(side, rows, candidates)
         pairs = [(r, int(o)) if side == 0 else (int(o), r)
                  for r, others in zip(rows, near.tolist()) for o in others if o >= 0]
+        pairs = [(i, j) for i, j in pairs if neither_heading_like(evidence, i, j)]  # headings.py
+        if not pairs:
+            continue
         probs = decision.same.probability(evidence.matrix(pairs, decision.same.features))
         best: dict[int, tuple[float, int]] = {}
         for (i, j), p in zip(pairs, probs.tolist()):

@@ -27,6 +27,9 @@ old sentence: 10 of 30 alone, no gain beside the cosine), the section heading's 
 gain), a prefix stemmer (worse), a hubness correction (as good as the context term, not
 better with it).
 
+A passage that repeats a heading of its document (a chapter title in a list of chapters:
+headings.py) is no evidence of a topic: it is no candidate and has none.
+
 The pointer goes to the best-ranked candidate whose P(topic) (the pair decision's calibrated
 probability of at least a shared topic) reaches the decision's ``related_min``, more likely
 the same topic than not; none when no candidate does. It carries that P(topic) (``score``) and
@@ -42,6 +45,7 @@ import numpy as np
 
 from .entries import Entry
 from .features import PairEvidence
+from .headings import neither_heading_like
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -82,7 +86,8 @@ def counterpart_scores(evidence: PairEvidence, side: int, rows: Sequence[int],
     if not len(rows):
         return []
     _, near = evidence.neighbours(side, rows, candidates)
-    found = [(r, int(o)) for r, others in zip(rows, near.tolist()) for o in others if o >= 0]
+    found = [(r, int(o)) for r, others in zip(rows, near.tolist()) for o in others if o >= 0
+             and neither_heading_like(evidence, *((r, int(o)) if side == 0 else (int(o), r)))]
     pairs = [(r, o) if side == 0 else (o, r) for r, o in found]
     total = pair_scores(evidence, pairs, side)
     out: dict[int, list[tuple[float, int]]] = {r: [] for r in rows}
