@@ -18,6 +18,7 @@ scanning the headings never files a removed passage under a new section that is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,8 +41,6 @@ KIND_WORDS = {
 def ordered(refs: Refs) -> list[Mapping[str, Any]]:
     """Alignment entries in the new document's reading order, removed ones at their old place
     (``anchored``: beside the linked passage before or after them in the old version)."""
-    from ..loaders.outline import LABEL_SEPARATOR
-
     entries = list(refs.contract.get("alignment", []))
     new_order, old_order = refs.order["new"], refs.order["old"]
     placed: dict[int, int] = {}  # old position -> new position of the entry holding it
@@ -51,8 +50,7 @@ def ordered(refs: Refs) -> list[Mapping[str, Any]]:
             position = min(new_order[p] for p in entry["new"])
             keys[i] = (position, 0, 0, i)
             placed.update({old_order[p]: position for p in entry.get("old", [])})
-    paths = [tuple(p["section"].split(LABEL_SEPARATOR)) if p.get("section") else ()
-             for p in refs.contract["old"].get("passages", [])]
+    paths = [readings(p.get("section")) for p in refs.contract["old"].get("passages", [])]
     where = anchored(placed, paths, len(new_order))
     for i, entry in enumerate(entries):
         if not entry.get("new"):
@@ -61,7 +59,28 @@ def ordered(refs: Refs) -> list[Mapping[str, Any]]:
     return [entries[i] for i in sorted(range(len(entries)), key=lambda i: keys[i])]
 
 
-def anchored(placed: Mapping[int, int], paths: list[tuple[str, ...]],
+Path = tuple[str, ...]  # a section label's headings, outermost first
+Readings = tuple[Path, ...]  # the paths a passage's section may be: two where it is unsure
+
+
+def readings(label: str | None) -> Readings:
+    """The heading paths a section label names: one, or both sections of a label whose chapter
+    boundary is unknown (loaders/outline.py ``unsure_label``; each place a heading could part
+    the two, as a heading may hold ``ALTERNATIVE`` itself)."""
+    from ..loaders.outline import ALTERNATIVE, LABEL_SEPARATOR, NO_SECTION, UNSURE, is_unsure
+
+    def path(text: str) -> Path:
+        return tuple(text.split(LABEL_SEPARATOR)) if text and text != NO_SECTION else ()
+
+    if not is_unsure(label):
+        return (path(label or ""),)
+    pair = str(label)[: -len(UNSURE)]
+    found = [path(part) for m in re.finditer(re.escape(ALTERNATIVE), pair)
+             for part in (pair[: m.start()], pair[m.end():])]
+    return tuple(dict.fromkeys(found)) or ((),)
+
+
+def anchored(placed: Mapping[int, int], paths: list[Readings],
              new_count: int) -> dict[int, tuple[int, int]]:
     """Where each unplaced old passage goes (by old position): ``(p, 1)`` just after the entry
     at new position p, ``(p, -1)`` just before it; ``(-1, 1)`` opens the walk, ``(new_count,
@@ -71,7 +90,8 @@ def anchored(placed: Mapping[int, int], paths: list[tuple[str, ...]],
     version's start or end (which stand for the new version's start or end). The run is cut in
     two: its head goes after the entry holding the placed passage before it, its tail before
     the entry holding the one after it, at the cut that (1) keeps the most of them beside an
-    anchor of their own old section (``_affinity``: shared headings), then (2) parts the two
+    anchor of their own old section (``_affinity``: shared headings, a label unsure of its
+    chapter read as either chapter), then (2) parts the two
     old passages on either side of it at the highest heading level (a removed section stays
     whole), then (3) keeps them nearest their anchor in old order, the versions' start and end
     counting as no distance (a stretch before the first link opens the walk, one after the last
@@ -94,7 +114,7 @@ def anchored(placed: Mapping[int, int], paths: list[tuple[str, ...]],
     return out
 
 
-def _cut(run: list[int], paths: list[tuple[str, ...]]) -> int:
+def _cut(run: list[int], paths: list[Readings]) -> int:
     """How many of a run go after the placed passage before it (``anchored``'s rule)."""
     before, after = run[0] - 1, run[-1] + 1
     # per cut: affinity and old-order distance of run[:cut] after `before` (head) and of
@@ -121,21 +141,25 @@ def _cumulative(items: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sums
 
 
-def _at(paths: list[tuple[str, ...]], position: int) -> tuple[str, ...] | None:
-    """The section path of an old position; None for the versions' start and end."""
-    return paths[position] if 0 <= position < len(paths) else None
+def _at(paths: list[Readings], position: int) -> Readings:
+    """The section paths of an old position; none for the versions' start and end."""
+    return paths[position] if 0 <= position < len(paths) else ()
 
 
-def _affinity(path: tuple[str, ...], anchor: tuple[str, ...] | None) -> int:
-    """Headings two section paths share from the top, one more where they are the same (none
-    with the versions' start or end, which are no passage)."""
-    return 0 if anchor is None else _shared(path, anchor) + (path == anchor)
+def _affinity(mine: Readings, anchor: Readings) -> int:
+    """Headings two sections share from the top, one more where they are the same, at their
+    closest readings (none with the versions' start or end, which are no passage)."""
+    return max((_common(a, b) + (a == b) for a in mine for b in anchor), default=0)
 
 
-def _shared(one: tuple[str, ...] | None, other: tuple[str, ...] | None) -> int:
-    """How many headings two section paths share from the top."""
+def _shared(one: Readings, other: Readings) -> int:
+    """How many headings two sections share from the top, at their closest readings."""
+    return max((_common(a, b) for a in one for b in other), default=0)
+
+
+def _common(one: Path, other: Path) -> int:
     shared = 0
-    for mine, theirs in zip(one or (), other or ()):
+    for mine, theirs in zip(one, other):
         if mine != theirs:
             break
         shared += 1
