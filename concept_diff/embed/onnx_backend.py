@@ -34,7 +34,7 @@ from .neural import (
     model_fingerprint,
     model_name,
 )
-from .onnx_export import EXPORT_VERSION, ensure_export, export_dir
+from .onnx_export import EXPORT_VERSION, INT8_VERSION, ensure_export, export_dir
 
 # Texts per onnxruntime call, longest first so each batch pads to texts of near-equal length.
 # bench/bench_embed.py on 2 shared CPU cores: 32 and 64 within noise.
@@ -46,8 +46,9 @@ class OnnxEmbedder:
 
     def __init__(self, folder: str | Path, *, quantized: bool = False, device: str | None = None,
                  cache_dir: str | Path | None = None, batch_size: int | None = None,
-                 threads: int | None = None, graph: str | None = None):
-        """``graph``: another ONNX file of the export folder to run (benches compare variants)."""
+                 threads: int | None = None, graph: str | None = None, spinning: bool = False):
+        """``graph``: another ONNX file of the export folder to run, ``spinning``: onnxruntime's
+        default busy-waiting threads (benches compare variants)."""
         folder = Path(folder).expanduser().resolve()
         check_folder(folder)
         self.pooling = _pooling(folder)
@@ -57,6 +58,8 @@ class OnnxEmbedder:
         self.name = model_name(folder)
         fingerprint = model_fingerprint(folder)
         self.identity = f"{self.name}:{fingerprint}:{self.backend_name}:{_runtime_tag()}"
+        if quantized:
+            self.identity += f":{INT8_VERSION}"
         self.graph = graph
         if graph:
             self.identity += f":{graph}"
@@ -71,6 +74,7 @@ class OnnxEmbedder:
         self._device = device or "cpu"
         self._batch_size = batch_size
         self._threads = threads
+        self._spinning = spinning
         self._model: Any = None
 
     @property
@@ -135,13 +139,32 @@ class OnnxEmbedder:
             # No CPU memory arena: onnxruntime's arena keeps (and rounds up to a power of two)
             # the activations of the longest batch it has seen, for the rest of the process;
             # without it a batch's memory is freed after it, so a series' peak stays flat.
-            return TextEmbedding(registered, specific_model_path=str(path.parent),
-                                 local_files_only=True, threads=self._threads, cuda=cuda,
-                                 device_ids=_device_ids(self._device) if cuda else None,
-                                 enable_cpu_mem_arena=False)
+            # Loaded lazily, so that the session is opened below with our options.
+            model = TextEmbedding(registered, specific_model_path=str(path.parent),
+                                  local_files_only=True, threads=self._threads, cuda=cuda,
+                                  device_ids=_device_ids(self._device) if cuda else None,
+                                  enable_cpu_mem_arena=False, lazy_load=True)
+            if not cuda and not self._spinning:
+                _no_spinning(model.model)
+            model.model.load_onnx_model()
+            return model
         except Exception as exc:  # onnxruntime raises its own types for a bad graph or provider
             first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ConceptDiffError(f"cannot start onnxruntime on {path}: {first_line}") from exc
+
+
+def _no_spinning(inner: Any) -> None:
+    """onnxruntime's CPU worker threads spin between ops by default, burning a core that
+    tokenisation, pooling or another process could use: on 2 shared cores spinning cost ~15 %
+    of the int8 backend's CPU time (bench/bench_embed.py --backends). fastembed exposes only the
+    memory-arena option, so the hook of fastembed's that applies it also turns spinning off."""
+    apply = inner.add_extra_session_options
+
+    def options(session_options: Any, extra: dict[str, Any]) -> None:
+        apply(session_options, extra)
+        session_options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+
+    inner.add_extra_session_options = options
 
 
 def _pooling(folder: Path) -> str:

@@ -6,7 +6,8 @@ The files are generated into the cache folder, never shipped or committed:
         model.onnx          fp32 graph of the transformer (input ids, mask, types → token states)
         model-fused.onnx    the same after onnxruntime's transformer optimizer (attention,
                             layer norm, GELU fused): what the `onnx` backend runs
-        model-int8.onnx     the fused graph with its MatMul weights stored as int8 (MatMulNBits)
+        model-int8-<INT8_VERSION>.onnx   the fused graph with its MatMul weights stored as int8
+                            (MatMulNBits); the name changes with the quantisation settings
         tokenizer.json ...  the tokenizer files, with the truncation length set to the model's
 
 Exporting needs torch and transformers (the `embed` extra) and takes ~15 s, once; every later
@@ -21,10 +22,18 @@ Why int8 as MatMulNBits (8 bits, blocks of 32, accuracy level 4): onnxruntime's 
 quantisation scales each MatMul's activations by one min/max over the whole batch, so a text's
 vector depended on its batch-mates (cached vectors would mix) unless texts ran one per call, and
 per-tensor scales cost quality (Meridian gold strict F1 0.899 vs torch's 0.949). MatMulNBits
-stores weights per block of 32 with their own scales and quantises activations per row and
-block at run time: a text's vector is the same alone or in any batch (exactly, measured), mean
-cosine to torch 0.9995, and batching is safe. The attention projections inside the fused
-Attention op stay fp32; the word-embedding table is never rounded.
+stores weights per block with their own scales and quantises activations per row and block at
+run time: a text's vector is the same alone or in any batch, and batching is safe. The
+attention projections inside the fused Attention op stay fp32; the word-embedding table is never
+rounded.
+
+Why blocks of 32, when 128 is faster: on the bench texts (2 shared cores, interleaved) blocks
+of 128 took ~9 % less CPU (mean cosine to the fused graph 0.9995 against 0.9997), but a text's
+vector then depended on its batch (alone vs batched up to 8e-4 on tests/test_embed_onnx.py's
+texts, 0 with 32), which would mix cached vectors. Quantising the attention projections too
+(MultiHeadAttention + 36 MatMulNBits, blocks of 32) saved only ~2 % more. Where the int8
+backend's time goes (onnxruntime profile, 1 thread): MatMulNBits ~53 %, the fused Attention
+(fp32 QKV projections and scores) ~34 %, SkipLayerNormalization ~9 %, BiasGelu ~4 %.
 """
 
 from __future__ import annotations
@@ -41,10 +50,14 @@ from pathlib import Path
 from .. import atomic
 from ..errors import ConceptDiffError
 
-EXPORT_VERSION = "x3"  # bump when the export, fusion or quantisation settings change
+EXPORT_VERSION = "x3"  # bump when the export or fusion settings change
+# Bump when the quantisation settings change: it names the int8 file and is part of the
+# onnx-int8 cache key, so an old int8 graph is never reused, while the fp32 export (and the
+# `onnx` backend's cached vectors) stay.
+INT8_VERSION = "q1"
 FP32_FILE = "model.onnx"
 FUSED_FILE = "model-fused.onnx"
-INT8_FILE = "model-int8.onnx"
+INT8_FILE = f"model-int8-{INT8_VERSION}.onnx"
 INT8_BLOCK = 32  # weights per quantisation block (MatMulNBits block_size)
 OPSET = 17
 _TOKENIZER_FILES = ("tokenizer.json", "special_tokens_map.json", "config.json", "vocab.txt")
