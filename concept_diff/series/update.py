@@ -315,12 +315,16 @@ def _embed_stream(versions: list[Version], embedder, say, cache_dir=None) -> Non
     cached are kept (as strings), then embedded a chunk at a time, each chunk saved to the cache
     before the next: memory does not grow with the number of versions, a killed run resumes from
     the last chunk, and the pairs then read their vectors back from the cache.
+
+    The parser is not loaded meanwhile (a single compare does that): its ~240 MiB would sit
+    under the stream's largest batches, and whether they met depended on timing and on how many
+    chunks the series has, so the peak grew with the number of documents. The first pair loads
+    it, once the stream's memory is handed back; a series loses ~2 s of overlap.
     """
     prefetch, uncached = getattr(embedder, "prefetch", None), getattr(embedder, "uncached", None)
     if prefetch is None or uncached is None:  # an uncached embedder: each pair embeds its own
         return
     from ..align import sentence_texts
-    from ..comparison import _parser_ahead
     from ..embed import warm_up_in_background
 
     model_ready = warm_up_in_background(embedder)
@@ -330,7 +334,6 @@ def _embed_stream(versions: list[Version], embedder, say, cache_dir=None) -> Non
         texts.update(dict.fromkeys(uncached([p.text for p in doc.passages]
                                             + sentence_texts(doc))))
     model_ready()
-    _parser_ahead(embedder, list(texts))  # the pairs will parse: load spaCy while texts embed
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
