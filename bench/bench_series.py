@@ -17,15 +17,14 @@ children's, user + system: what the run costs on a shared machine), the child's 
 
 Memory should stay flat in N, and the last line says how flat: the growth of the peak RSS from
 the smallest to the largest size divided by the documents added, in MiB per extra document
-(and between each pair of neighbouring sizes). "Flat" means that figure is within the
-run-to-run noise of one peak (about 20 MiB here) spread over the documents added: under
+(and between each pair of neighbouring sizes). "Flat" means that figure is at most
 FLAT_MIB_PER_DOCUMENT (0.25 MiB a document, 15 MiB from 10 to 70 documents); a series that
 kept something per document (a version's text, its vectors, its parses) would show 1 MiB or
-more. What keeps it flat: vectors stream to the cache on disk, pairs read back only theirs,
+more. One run's peak is noisy on a loaded machine: use --repeats for a verdict. What keeps it flat: vectors stream to the cache on disk, pairs read back only theirs,
 parses are read by shard, only the pair being compared is held, memory freed by each pair is
 handed back to the system (update._return_freed_memory), onnxruntime runs without its CPU
 memory arena (which kept the activations of the longest batch seen, so the peak grew with the
-chance of meeting long passages), and the series index counts the versions' texts one pair
+chance of meeting long passages), the stream does not load the parser under its batches, and the series index counts the versions' texts one pair
 file at a time (report.series.SeriesTally) and draws its framing chart for the last
 FRAMING_CHART_VERSIONS versions (a bar per actor and version made a 70-version chart
 800x11,390 px, ~50 MiB to render). ``--trees`` runs each size with each source tree in turn
