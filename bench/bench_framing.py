@@ -277,6 +277,28 @@ def timing() -> str:
 # --- main ------------------------------------------------------------------------------------
 
 
+def labelled_mentions(labels_path: Path, keep):
+    """The labelled items ``keep`` accepts, with every mention of the four documents framed as
+    an analysis would frame it (each actor's other sentences in the same document are
+    context): (items, framing spec, embedder, the data of every mention, each item's row
+    in it)."""
+    from concept_diff.embed import get_embedder
+    from concept_diff.shifts.framing import load_framing
+    from concept_diff.shifts.framing_model import mention_data
+    from concept_diff.shifts.labelled import resolve
+
+    items, every = resolve(DATA / "items.tsv", corpus_dir(), load_labels(labels_path))
+    items = [i for i in items if keep(i)]
+    spec, embedder = load_framing(), get_embedder()
+    data = mention_data([(m.text, m.spans) for m in every], spec, embedder,
+                        groups=[(m.version, m.actor) for m in every],
+                        actors=[m.actor for m in every])
+    where = {(m.version, m.passage, m.sentence, m.actor): k for k, m in enumerate(every)}
+    rows = [where[(i.year, i.mention.passage, i.mention.sentence, i.mention.actor)]
+            for i in items]
+    return items, spec, embedder, data, rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--labels", type=Path, default=DATA / "labels.tsv")
@@ -286,30 +308,15 @@ def main() -> None:
                         help="also the experimental model with the mention vector (torch)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from concept_diff.embed import get_embedder
-    from concept_diff.shifts.framing import load_framing
     from concept_diff.shifts.framing_model import (
         design_matrix,
         feature_names,
-        mention_data,
         rule_probabilities,
     )
-    from concept_diff.shifts.labelled import resolve
 
-    labels = load_labels(args.labels)
-    items, every = resolve(DATA / "items.tsv", corpus_dir(), labels)
-    items = [i for i in items if i.label]
-    spec, embedder = load_framing(), get_embedder()
+    items, spec, embedder, all_data, rows = labelled_mentions(args.labels, lambda i: i.label)
     keys = spec.keys
-    # Every mention of the four documents is framed, as an analysis would (each actor's other
-    # sentences in the same document are context); the labelled ones are then picked out.
-    data = mention_data([(m.text, m.spans) for m in every], spec, embedder,
-                        groups=[(m.version, m.actor) for m in every],
-                        actors=[m.actor for m in every])
-    where = {(m.version, m.passage, m.sentence, m.actor): k for k, m in enumerate(every)}
-    rows = [where[(i.year, i.mention.passage, i.mention.sentence, i.mention.actor)]
-            for i in items]
-    all_data, data = data, _subset(data, rows)
+    data = _subset(all_data, rows)
     detected = np.array([i.detected for i in items])
     y = np.array([i.label for i in items], dtype=object)
     groups = np.array([i.year for i in items])

@@ -107,22 +107,11 @@ class Data:
 
     def __init__(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from concept_diff.embed import get_embedder
-        from concept_diff.shifts.framing import load_framing
-        from concept_diff.shifts.framing_model import design_matrix, feature_names, mention_data
-        from concept_diff.shifts.labelled import resolve
+        from concept_diff.shifts.framing_model import design_matrix, feature_names
 
-        labels = bf.load_labels(bf.DATA / "labels.tsv")
-        items, every = resolve(bf.DATA / "items.tsv", bf.corpus_dir(), labels)
-        items = [i for i in items if i.label and i.detected]
-        spec, embedder = load_framing(), get_embedder()
+        items, spec, _, data, rows = bf.labelled_mentions(
+            bf.DATA / "labels.tsv", lambda i: i.label and i.detected)
         self.spec, self.keys = spec, spec.keys
-        data = mention_data([(m.text, m.spans) for m in every], spec, embedder,
-                            groups=[(m.version, m.actor) for m in every],
-                            actors=[m.actor for m in every])
-        where = {(m.version, m.passage, m.sentence, m.actor): k for k, m in enumerate(every)}
-        rows = [where[(i.year, i.mention.passage, i.mention.sentence, i.mention.actor)]
-                for i in items]
         variants = feature_names(data, self.keys)
         data = bf._subset(data, rows)
         self.items = items
