@@ -4,7 +4,9 @@ A word inside a multi-word name is no occurrence of that word: "states" of "Unit
 "china" of "South China Sea" count neither as the word nor in an n-gram that cuts the name
 ("states and"); an n-gram holding the whole name counts ("United States government"). The
 names are what the actor matcher reads in each text: an actor's alias ("United States",
-"Democratic People's Republic of Korea") and a place-name blocker ("South China Sea").
+"Democratic People's Republic of Korea"), a place-name blocker ("South China Sea") and the
+capitalised long form of an acronym the texts define (titled_long_forms: "Central America
+Free Trade Agreement").
 
 A term that names an actor in at least half of its occurrences ("North Korea", "DPRK",
 "Saddam"; not "community", though "the Community" may name the Intelligence Community) has no
@@ -30,13 +32,13 @@ class Names:
 
     def __init__(self, matcher: Any, titles: Sequence[str] = ()):
         self.matcher = matcher
-        self.titles = sorted({t for t in titles if len(surface_tokens(t)) > 1}, key=len,
-                             reverse=True)
+        self.titles = sorted({t for t in titles if len(surface_tokens(t)) > 1})
         self._phrases: dict[str, tuple[str, ...]] = {}
         self._keys: dict[str, tuple[str, ...]] = {}  # text -> lemma keys of its actor names
 
     def phrases(self, text: str) -> tuple[str, ...]:
-        """The multi-word names in ``text`` as written there, in reading order."""
+        """The multi-word names in ``text``: the actor matcher's as written there, in reading
+        order, then the titles whose words it holds (compound() finds where)."""
         if text not in self._phrases:
             self._read(text)
         return self._phrases[text]
